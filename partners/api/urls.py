@@ -1,0 +1,9 @@
+from rest_framework.routers import SimpleRouter
+
+from . import views
+
+router = SimpleRouter(trailing_slash=True)
+router.register("partners", views.PartnerViewSet)
+router.register("projects", views.ProjectViewSet)
+
+urlpatterns = router.urls

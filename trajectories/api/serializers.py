@@ -1,0 +1,143 @@
+"""Shapes of the case-record API. Serializers check shape; services decide rules."""
+
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from employers.models import Employer
+from partners.models import Partner, Project
+
+from ..models import Action, ActionType, JobSeeker, Office, ResidenceStatus, Trajectory
+from ..validators import normalise_insz, validate_insz
+
+
+class OfficeSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Office
+        fields = ["code", "name", "region"]
+
+
+class ActionTypeSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ActionType
+        fields = ["code", "category", "name_nl", "name_en"]
+
+
+class ResidenceStatusSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ResidenceStatus
+        fields = ["id", "status", "work_permit", "valid_from", "valid_to", "source"]
+        extra_kwargs = {"valid_to": {"required": False}, "source": {"required": False}}
+
+
+class InszField(serializers.CharField):
+    """An INSZ, accepted with dots, dashes or spaces and stored as its 11 digits."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_length", 20)
+        super().__init__(**kwargs)
+
+    def to_internal_value(self, data):
+        value = normalise_insz(super().to_internal_value(data))
+        try:
+            validate_insz(value)
+        except Exception as exc:  # django ValidationError -> DRF's
+            raise serializers.ValidationError(list(getattr(exc, "messages", [str(exc)]))) from None
+        return value
+
+
+class JobSeekerSerializer(serializers.ModelSerializer):
+    insz = InszField()
+    office = serializers.PrimaryKeyRelatedField(queryset=Office.objects.all())
+    target_group = serializers.SerializerMethodField()
+    residence_statuses = ResidenceStatusSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = JobSeeker
+        fields = [
+            "id",
+            "insz",
+            "first_name",
+            "last_name",
+            "birth_date",
+            "gender",
+            "nationality",
+            "birth_nationality",
+            "country_of_birth",
+            "parent_foreign_birth_nationality",
+            "mother_tongue",
+            "dutch_level",
+            "education_level",
+            "unaccompanied_minor",
+            "municipality_nis",
+            "office",
+            "registration_channel",
+            "target_group",
+            "residence_statuses",
+        ]
+        extra_kwargs = {"unaccompanied_minor": {"required": False}}
+
+    @extend_schema_field(serializers.BooleanField())
+    def get_target_group(self, obj) -> bool:
+        return bool(obj.target_group)
+
+
+def _scoped(model, request):
+    return model.objects.for_user(request.user) if request else model.objects.none()
+
+
+class ScopedPrimaryKeyRelatedField(serializers.PrimaryKeyRelatedField):
+    """A reference to a case record the caller can see; another one reads as not existing."""
+
+    def get_queryset(self):
+        return _scoped(self.queryset.model, self.context.get("request"))
+
+
+class TrajectorySerializer(serializers.ModelSerializer):
+    job_seeker = ScopedPrimaryKeyRelatedField(queryset=JobSeeker.objects.all())
+    status = serializers.CharField(read_only=True)
+    intake_office = serializers.PrimaryKeyRelatedField(read_only=True)
+
+    class Meta:
+        model = Trajectory
+        fields = [
+            "id",
+            "job_seeker",
+            "type",
+            "started_on",
+            "personal_service_on",
+            "first_action_on",
+            "last_action_on",
+            "outflow_on",
+            "outflow_reason",
+            "status",
+            "intake_office",
+            "intake_education_level",
+        ]
+        read_only_fields = ["first_action_on", "last_action_on", "intake_education_level"]
+
+
+class ActionSerializer(serializers.ModelSerializer):
+    trajectory = ScopedPrimaryKeyRelatedField(queryset=Trajectory.objects.all())
+    action_type = serializers.PrimaryKeyRelatedField(queryset=ActionType.objects.all())
+    provider = serializers.PrimaryKeyRelatedField(queryset=Partner.objects.all(), required=False, allow_null=True)
+    project = serializers.PrimaryKeyRelatedField(queryset=Project.objects.all(), required=False, allow_null=True)
+    employer = serializers.PrimaryKeyRelatedField(queryset=Employer.objects.all(), required=False, allow_null=True)
+    competences = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+
+    class Meta:
+        model = Action
+        fields = [
+            "id",
+            "trajectory",
+            "action_type",
+            "started_on",
+            "ended_on",
+            "status",
+            "provider",
+            "project",
+            "employer",
+            "interpreter_used",
+            "language",
+            "competences",
+        ]
+        extra_kwargs = {"interpreter_used": {"required": False}}

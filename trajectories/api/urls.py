@@ -1,0 +1,12 @@
+from rest_framework.routers import SimpleRouter
+
+from . import views
+
+router = SimpleRouter(trailing_slash=True)
+router.register("offices", views.OfficeViewSet)
+router.register("action-types", views.ActionTypeViewSet)
+router.register("jobseekers", views.JobSeekerViewSet)
+router.register("trajectories", views.TrajectoryViewSet)
+router.register("actions", views.ActionViewSet)
+
+urlpatterns = router.urls

@@ -1,0 +1,95 @@
+from django.db.models import Prefetch
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from accounts.models import Role
+from idw.api.viewsets import ReferenceViewSet, ScopedMixin, ServiceWriteMixin
+
+from .. import services
+from ..filters import ActionFilter, JobSeekerFilter, TrajectoryFilter
+from ..models import Action, ActionType, JobSeeker, Office, ResidenceStatus, Trajectory
+from .serializers import (
+    ActionSerializer,
+    ActionTypeSerializer,
+    JobSeekerSerializer,
+    OfficeSerializer,
+    ResidenceStatusSerializer,
+    TrajectorySerializer,
+)
+
+CASE_ROLES = frozenset({Role.MEDIATOR})
+
+
+class OfficeViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, ReferenceViewSet):
+    """Offices: every role reads; admin creates and renames them."""
+
+    queryset = Office.objects.all()
+    serializer_class = OfficeSerializer
+
+
+class ActionTypeViewSet(ReferenceViewSet):
+    queryset = ActionType.objects.all()
+    serializer_class = ActionTypeSerializer
+
+
+class CaseViewSet(ScopedMixin, ServiceWriteMixin, viewsets.GenericViewSet):
+    read_roles = write_roles = CASE_ROLES
+
+
+class JobSeekerViewSet(
+    CaseViewSet, mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, mixins.UpdateModelMixin
+):
+    queryset = (
+        JobSeeker.objects.with_target_group()
+        .prefetch_related(Prefetch("residence_statuses", queryset=ResidenceStatus.objects.order_by("valid_from", "id")))
+        .order_by("id")
+    )
+    serializer_class = JobSeekerSerializer
+    filterset_class = JobSeekerFilter
+
+    def perform_service_create(self, serializer):
+        return services.job_seeker_create(actor=self.request.user, **serializer.validated_data)
+
+    def perform_service_update(self, serializer, instance):
+        return services.job_seeker_update(actor=self.request.user, job_seeker=instance, **serializer.validated_data)
+
+    @extend_schema(request=ResidenceStatusSerializer, responses={201: ResidenceStatusSerializer})
+    @action(detail=True, methods=["post"], url_path="residence-statuses", serializer_class=ResidenceStatusSerializer)
+    def residence_statuses(self, request, pk=None):
+        job_seeker = self.get_object()
+        serializer = ResidenceStatusSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        period = services.residence_status_add(actor=request.user, job_seeker=job_seeker, **serializer.validated_data)
+        return Response(ResidenceStatusSerializer(period).data, status=status.HTTP_201_CREATED)
+
+
+class TrajectoryViewSet(CaseViewSet, viewsets.ModelViewSet):
+    queryset = Trajectory.objects.order_by("id")
+    serializer_class = TrajectorySerializer
+    filterset_class = TrajectoryFilter
+
+    def perform_service_create(self, serializer):
+        return services.trajectory_create(actor=self.request.user, **serializer.validated_data)
+
+    def perform_service_update(self, serializer, instance):
+        return services.trajectory_update(actor=self.request.user, trajectory=instance, **serializer.validated_data)
+
+    def perform_destroy(self, instance):
+        services.trajectory_delete(actor=self.request.user, trajectory=instance)
+
+
+class ActionViewSet(CaseViewSet, viewsets.ModelViewSet):
+    queryset = Action.objects.select_related("action_type").prefetch_related("competences").order_by("id")
+    serializer_class = ActionSerializer
+    filterset_class = ActionFilter
+
+    def perform_service_create(self, serializer):
+        return services.action_create(actor=self.request.user, **serializer.validated_data)
+
+    def perform_service_update(self, serializer, instance):
+        return services.action_update(actor=self.request.user, action=instance, **serializer.validated_data)
+
+    def perform_destroy(self, instance):
+        services.action_delete(actor=self.request.user, action=instance)

@@ -1,0 +1,100 @@
+"""Change records and the audit trail, written in the caller's transaction.
+
+Every write to case data goes through `record_changes` (single writes and
+bulk writes alike, one INSERT per table), so the incremental indicator runs
+see every change and the audit trail says who changed what, when. Other apps
+reuse it for their models.
+"""
+
+import datetime
+import decimal
+import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import models
+
+from .models import AuditEntry, ChangeRecord
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, (datetime.date, datetime.datetime)):
+        return value.isoformat()
+    if isinstance(value, (decimal.Decimal, uuid.UUID)):
+        return str(value)
+    return value
+
+
+def snapshot(instance: models.Model) -> dict[str, Any]:
+    """The row's concrete fields, as JSON values (foreign keys by their id or code)."""
+    return {f.attname: _jsonable(getattr(instance, f.attname)) for f in instance._meta.concrete_fields}
+
+
+@dataclass(frozen=True)
+class Change:
+    row_id: Any
+    before: dict[str, Any] | None
+    after: dict[str, Any] | None
+    job_seeker_id: int | None = None
+    trajectory_id: int | None = None
+
+
+def _operation(change: Change) -> str:
+    if change.before is None:
+        return AuditEntry.Operation.CREATE
+    if change.after is None:
+        return AuditEntry.Operation.DELETE
+    return AuditEntry.Operation.UPDATE
+
+
+def _diff(change: Change) -> dict[str, Any]:
+    before, after = change.before or {}, change.after or {}
+    keys = sorted(set(before) | set(after))
+    return {k: [before.get(k), after.get(k)] for k in keys if before.get(k) != after.get(k)}
+
+
+def record_changes(*, actor, model: type[models.Model] | str, changes: Iterable[Change]) -> None:
+    label = model if isinstance(model, str) else model._meta.label_lower
+    changes = [c for c in changes if c.before != c.after]
+    if not changes:
+        return
+    actor_id = getattr(actor, "pk", None)
+    ChangeRecord.objects.bulk_create(
+        ChangeRecord(
+            model=label,
+            row_id=str(c.row_id),
+            job_seeker_id=c.job_seeker_id,
+            trajectory_id=c.trajectory_id,
+            before=c.before,
+            after=c.after,
+        )
+        for c in changes
+    )
+    AuditEntry.objects.bulk_create(
+        AuditEntry(
+            actor_id=actor_id,
+            model=label,
+            row_id=str(c.row_id),
+            job_seeker_id=c.job_seeker_id,
+            operation=_operation(c),
+            changes=_diff(c),
+        )
+        for c in changes
+    )
+
+
+def record_change(
+    *,
+    actor,
+    instance: models.Model,
+    before: dict[str, Any] | None,
+    after: dict[str, Any] | None,
+    job_seeker_id: int | None = None,
+    trajectory_id: int | None = None,
+) -> None:
+    record_changes(
+        actor=actor,
+        model=type(instance),
+        changes=[Change(instance.pk, before, after, job_seeker_id, trajectory_id)],
+    )

@@ -1,0 +1,45 @@
+"""Read paths: one scoping method per model (`for_user`), used by every view and the admin.
+
+A mediator sees the files of their own office (the job seeker's current
+office); the programme team (admin) sees everything; other roles see no
+person data.
+"""
+
+from django.db import models
+
+from .lexicon import get_version
+
+
+def _role(user) -> str | None:
+    return getattr(user, "effective_role", None) if user is not None and user.is_authenticated else None
+
+
+class _ScopedQuerySet(models.QuerySet):
+    office_path: str = "office"
+
+    def for_user(self, user):
+        role = _role(user)
+        if role == "admin":
+            return self
+        if role == "mediator" and user.office_id:
+            return self.filter(**{f"{self.office_path}_id": user.office_id})
+        return self.none()
+
+
+class JobSeekerQuerySet(_ScopedQuerySet):
+    office_path = "office"
+
+    def with_target_group(self, version: str | None = None):
+        return self.annotate(target_group=get_version(version).expression())
+
+
+class ResidenceStatusQuerySet(_ScopedQuerySet):
+    office_path = "job_seeker__office"
+
+
+class TrajectoryQuerySet(_ScopedQuerySet):
+    office_path = "job_seeker__office"
+
+
+class ActionQuerySet(_ScopedQuerySet):
+    office_path = "trajectory__job_seeker__office"
