@@ -247,3 +247,6 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "WARNING")},
 }
+
+# Periodic tasks (Celery beat). Each app adds its own entries here.
+CELERY_BEAT_SCHEDULE: dict = {}
