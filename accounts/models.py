@@ -53,6 +53,22 @@ class User(AbstractUser):
     def effective_role(self) -> str:
         return Role.ADMIN if self.is_superuser else self.role
 
+    # The role gives the admin-site permissions (accounts.permissions.ADMIN_SITE_PERMISSIONS),
+    # on top of any group or user permission.
+    def has_perm(self, perm, obj=None) -> bool:
+        from .permissions import role_has_admin_perm
+
+        if self.is_active and self.is_staff and role_has_admin_perm(self.effective_role, perm):
+            return True
+        return super().has_perm(perm, obj)
+
+    def has_module_perms(self, app_label) -> bool:
+        from .permissions import role_has_admin_module_perms
+
+        if self.is_active and self.is_staff and role_has_admin_module_perms(self.effective_role, app_label):
+            return True
+        return super().has_module_perms(app_label)
+
 
 def digest_key(key: str) -> str:
     # Keys are 256 random bits, so a fast hash is enough: nobody can guess a

@@ -34,3 +34,48 @@ class RolePermission(BasePermission):
         if request.method in SAFE_METHODS:
             return role in getattr(view, "read_roles", ())
         return role in getattr(view, "write_roles", ())
+
+
+# What each role may do in the Django admin (the mediators' screens), by model.
+# Roles give these permissions directly, so no group or permission rows need to
+# exist; rows in the admin are still narrowed by each model's `for_user`.
+# Apps add the models of their own screens here (e.g. complaints officers).
+ALL = frozenset({"view", "add", "change", "delete"})
+VIEW = frozenset({"view"})
+ADMIN_SITE_PERMISSIONS: dict[str, dict[str, frozenset[str]]] = {
+    Role.MEDIATOR: {
+        "trajectories.jobseeker": ALL,
+        "trajectories.residencestatus": ALL,
+        "trajectories.trajectory": ALL,
+        "trajectories.action": ALL,
+        "trajectories.auditentry": VIEW,
+        "trajectories.office": VIEW,
+        "trajectories.actiontype": VIEW,
+        "employers.employer": frozenset({"view", "add", "change"}),
+        "employers.competence": VIEW,
+        "employers.competencescreening": VIEW,
+        "employers.competencescore": VIEW,
+        "partners.partner": VIEW,
+        "partners.project": VIEW,
+    },
+    Role.COMPLAINTS: {
+        "employers.discriminationcomplaint": ALL,
+        "employers.vacancycheck": ALL,
+        "employers.employer": VIEW,
+    },
+}
+
+
+def role_has_admin_perm(role: str, perm: str) -> bool:
+    """`perm` is Django's "app_label.action_model" (e.g. "trajectories.change_action")."""
+    if role == Role.ADMIN:
+        return True
+    app_label, _, codename = perm.partition(".")
+    action, _, model = codename.partition("_")
+    return action in ADMIN_SITE_PERMISSIONS.get(role, {}).get(f"{app_label}.{model}", frozenset())
+
+
+def role_has_admin_module_perms(role: str, app_label: str) -> bool:
+    if role == Role.ADMIN:
+        return True
+    return any(label.split(".")[0] == app_label for label in ADMIN_SITE_PERMISSIONS.get(role, {}))

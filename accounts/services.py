@@ -35,12 +35,15 @@ def api_client_upsert(
         partner = Partner.objects.filter(code=partner_code).first()
         if partner is None:
             raise ValidationError({"partner": f"No partner with code {partner_code!r}."})
-    user, created = User.objects.get_or_create(username=username)
+    # Built and saved once: a new user saved with the default role but no
+    # office would break the mediator_has_office constraint.
+    user = User.objects.select_for_update().filter(username=username).first()
+    if user is None:
+        user = User(username=username)
+        user.set_unusable_password()
     user.role, user.office, user.partner = role, office, partner
     # People with a role that works in the admin site may log in there.
     user.is_staff = role in ADMIN_GROUPS
-    if created:
-        user.set_unusable_password()
     user.save()
     user.groups.set(Group.objects.filter(name=ADMIN_GROUPS.get(role, "")))
     _, key = ApiKey.issue(user=user)

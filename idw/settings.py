@@ -117,6 +117,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Serves the admin's and /api/docs/'s static files (offline, no CDN) from
+    # the app directories, so no separate web server or collectstatic is needed.
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -131,7 +134,8 @@ WSGI_APPLICATION = "idw.wsgi.application"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [],
+        # Project templates (the admin's language switch) come before the apps'.
+        "DIRS": [BASE_DIR / "idw" / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
@@ -162,6 +166,14 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "var" / "static"
+# collectstatic fills STATIC_ROOT for production; until then the finders serve
+# straight from the apps (and an existing, even empty, root keeps WhiteNoise quiet).
+try:
+    STATIC_ROOT.mkdir(parents=True, exist_ok=True)
+except OSError:
+    pass
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = DEBUG
 
 REST_FRAMEWORK = {
     # Token first, so that a request without valid credentials is a 401
@@ -179,7 +191,7 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PAGINATION_CLASS": "idw.api.pagination.Pagination",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "idw.api.schema.AutoSchema",
     "EXCEPTION_HANDLER": "idw.api.errors.exception_handler",
     "DATE_FORMAT": "%Y-%m-%d",
     "DATE_INPUT_FORMATS": ["%Y-%m-%d"],
@@ -197,7 +209,13 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
-    "ENUM_NAME_OVERRIDES": {},
+    # Enums that several fields share get one name each (apps add theirs).
+    "ENUM_NAME_OVERRIDES": {
+        "EducationLevelEnum": "trajectories.models.EducationLevel",
+    },
+    # The schema, the docs and /healthz answer without credentials.
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "SERVE_AUTHENTICATION": [],
     "SCHEMA_PATH_PREFIX": r"/api/v1",
 }
 
@@ -249,4 +267,23 @@ LOGGING = {
 }
 
 # Periodic tasks (Celery beat). Each app adds its own entries here.
-CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_BEAT_SCHEDULE: dict = {
+    # Erase the person data of referrals rejected longer ago than
+    # IDW_REFERRAL_RETENTION_DAYS (partners); hourly, so nothing stays a day too long.
+    "partners-erase-expired-referral-person-data": {
+        "task": "partners.erase_expired_referral_person_data",
+        "schedule": 60 * 60,
+    },
+}
+
+# reporting: the nightly full run (as_of = today), its clean-up, and the sweeper
+# that re-enqueues runs lost while queued and fails runs whose worker died.
+from celery.schedules import crontab  # noqa: E402
+
+CELERY_BEAT_SCHEDULE.update(
+    {
+        "reporting-nightly-run": {"task": "reporting.nightly_run", "schedule": crontab(hour=1, minute=30)},
+        "reporting-nightly-cleanup": {"task": "reporting.nightly_cleanup", "schedule": crontab(hour=4, minute=0)},
+        "reporting-sweep-runs": {"task": "reporting.sweep_runs", "schedule": 5 * 60},
+    }
+)

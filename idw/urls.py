@@ -1,8 +1,13 @@
 from django.contrib import admin
 from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from .health import healthz
+
+admin.site.site_header = _("IDW: Integration through Work")
+admin.site.site_title = _("IDW")
+admin.site.index_title = _("Case management")
 
 api_v1 = [
     path("", include("trajectories.api.urls")),

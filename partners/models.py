@@ -1,9 +1,37 @@
-"""Partners (partnerorganisaties) and the projects they run."""
+"""Partners (partnerorganisaties), their cooperation agreements
+(samenwerkingsovereenkomsten), the projects they run, and the referrals
+(toeleidingen) they send to the employment service.
+"""
+
+import uuid
 
 from django.db import models
+from django.db.models import F, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from trajectories.models import ResidenceStatusKind
 from trajectories.validators import validate_code
+
+from .querysets import ReferralQuerySet
+
+# The objectives of the action plan, in the plan's order (api.md, objectives).
+OBJECTIVES = (
+    "sd1",
+    "td1.1",
+    "sd2",
+    "td2.1",
+    "td2.2",
+    "sd3",
+    "td3.1",
+    "td3.2",
+    "sd4",
+    "td4.1",
+    "td4.2",
+    "td4.3",
+    "td4.4",
+    "td4.5",
+)
 
 
 class PartnerKind(models.TextChoices):
@@ -33,16 +61,154 @@ class Partner(models.Model):
         return self.name
 
 
+class PartnerAgreement(models.Model):
+    """A cooperation agreement (samenwerkingsovereenkomst) with a partner:
+    the objectives it serves and, for referring partners, a yearly target."""
+
+    partner = models.ForeignKey(Partner, verbose_name=_("partner"), related_name="agreements", on_delete=models.PROTECT)
+    starts_on = models.DateField(_("starts on"))
+    ends_on = models.DateField(_("ends on"))
+    objectives = models.JSONField(_("objectives"), default=list, blank=True)
+    referral_target_per_year = models.PositiveIntegerField(_("referral target per year"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("cooperation agreement")
+        verbose_name_plural = _("cooperation agreements")
+        ordering = ["id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(ends_on__gte=F("starts_on")), name="agreement_ordered_dates"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.partner_id} {self.starts_on}–{self.ends_on}"
+
+
+class Funding(models.TextChoices):
+    ESF = "esf", _("European Social Fund (ESF)")
+    AMIF = "amif", _("Asylum, Migration and Integration Fund (AMIF)")
+    REGIONAL = "regional", _("regional")
+    OTHER = "other", _("other")
+
+
 class Project(models.Model):
-    """A local or regional project that actions can belong to."""
+    """A local or regional project that actions can belong to; its lead (regisseur)
+    is a partner, or nobody when the employment service itself leads."""
 
     code = models.CharField(_("code"), max_length=32, primary_key=True, validators=[validate_code])
     name = models.CharField(_("name"), max_length=200)
+    funding = models.CharField(_("funding"), max_length=8, choices=Funding.choices, default=Funding.OTHER)
+    lead = models.ForeignKey(
+        Partner,
+        verbose_name=_("lead (regie)"),
+        null=True,
+        blank=True,
+        related_name="led_projects",
+        on_delete=models.PROTECT,
+        help_text=_("Empty when the employment service itself leads."),
+    )
+    partners = models.ManyToManyField(Partner, verbose_name=_("partners"), blank=True, related_name="projects")
+    starts_on = models.DateField(_("starts on"))
+    ends_on = models.DateField(_("ends on"))
 
     class Meta:
         verbose_name = _("project")
         verbose_name_plural = _("projects")
         ordering = ["code"]
+        constraints = [
+            models.CheckConstraint(condition=Q(ends_on__gte=F("starts_on")), name="project_ordered_dates"),
+        ]
 
     def __str__(self) -> str:
         return self.name
+
+
+class ReferralStatus(models.TextChoices):
+    RECEIVED = "received", _("received")
+    ACCEPTED = "accepted", _("accepted")
+    REJECTED = "rejected", _("rejected")
+    REGISTERED = "registered", _("registered")
+
+
+class Housing(models.TextChoices):
+    RECEPTION_CENTRE = "reception_centre", _("reception centre (opvangcentrum)")
+    LOCAL_RECEPTION_INITIATIVE = "local_reception_initiative", _("local reception initiative (LOI)")
+    OWN_HOUSING = "own_housing", _("own housing")
+    OTHER = "other", _("other")
+    UNKNOWN = "unknown", _("unknown")
+
+
+class RejectionReason(models.TextChoices):
+    DUPLICATE = "duplicate", _("duplicate")
+    NOT_ELIGIBLE = "not_eligible", _("not eligible")
+    UNREACHABLE = "unreachable", _("unreachable")
+    OTHER = "other", _("other")
+
+
+class Referral(models.Model):
+    """A referral (toeleiding): a partner sends a person to the employment service.
+
+    `(partner, external_id)` is unique: a partner's retry of the same request
+    is recognised by it, and `body_hash` (sha256 of the validated, normalised
+    body) tells a replay from a different body, also after `person` has been
+    erased. `status_history` lists `{status, on, at}`, oldest first.
+    `registered_by` is the trajectory that qualified the referral; the
+    trajectory guards refuse to move or delete it while it does.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    partner = models.ForeignKey(Partner, verbose_name=_("partner"), related_name="referrals", on_delete=models.PROTECT)
+    external_id = models.CharField(_("partner's reference"), max_length=64)
+    body_hash = models.CharField(_("body hash"), max_length=64, editable=False)
+    referred_on = models.DateField(_("referred on"))
+    person = models.JSONField(_("person"), null=True, blank=True)
+    residence_status = models.CharField(
+        _("residence status"), max_length=24, choices=ResidenceStatusKind.choices, null=True, blank=True
+    )
+    housing = models.CharField(_("housing"), max_length=32, choices=Housing.choices, null=True, blank=True)
+    reason = models.TextField(_("reason"), null=True, blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=ReferralStatus.choices, default=ReferralStatus.RECEIVED
+    )
+    status_history = models.JSONField(_("status history"), default=list)
+    job_seeker = models.ForeignKey(
+        "trajectories.JobSeeker",
+        verbose_name=_("job seeker"),
+        null=True,
+        blank=True,
+        related_name="referrals",
+        on_delete=models.PROTECT,
+    )
+    registered_by = models.ForeignKey(
+        "trajectories.Trajectory",
+        verbose_name=_("registered by trajectory"),
+        null=True,
+        blank=True,
+        related_name="+",
+        on_delete=models.PROTECT,
+    )
+    rejection_reason = models.CharField(
+        _("rejection reason"), max_length=16, choices=RejectionReason.choices, null=True, blank=True
+    )
+    rejection_note = models.TextField(_("rejection note"), null=True, blank=True)
+    rejected_at = models.DateTimeField(_("rejected at"), null=True, blank=True, editable=False)
+    created_at = models.DateTimeField(_("received at"), default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(_("updated at"), default=timezone.now, editable=False)
+
+    objects = ReferralQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("referral")
+        verbose_name_plural = _("referrals")
+        ordering = ["updated_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["partner", "external_id"], name="referral_unique_external_id"),
+        ]
+        indexes = [
+            models.Index(fields=["updated_at", "id"]),
+            models.Index(fields=["partner", "updated_at", "id"]),
+            models.Index(fields=["status", "referred_on"]),
+            models.Index(fields=["status", "rejected_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.partner_id}/{self.external_id}"

@@ -52,6 +52,9 @@ class ProjectFactory(factory.django.DjangoModelFactory):
 
     code = factory.Sequence(lambda n: f"project{n}")
     name = factory.Sequence(lambda n: f"Project {n}")
+    funding = "esf"
+    starts_on = datetime.date(2017, 1, 1)
+    ends_on = datetime.date(2027, 12, 31)
 
 
 class EmployerFactory(factory.django.DjangoModelFactory):

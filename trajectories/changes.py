@@ -48,9 +48,13 @@ def _operation(change: Change) -> str:
     return AuditEntry.Operation.UPDATE
 
 
+# Bookkeeping columns that every save touches: noise in "who changed what".
+_NOT_AUDITED = frozenset({"created_at", "updated_at"})
+
+
 def _diff(change: Change) -> dict[str, Any]:
     before, after = change.before or {}, change.after or {}
-    keys = sorted(set(before) | set(after))
+    keys = sorted((set(before) | set(after)) - _NOT_AUDITED)
     return {k: [before.get(k), after.get(k)] for k in keys if before.get(k) != after.get(k)}
 
 

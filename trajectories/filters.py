@@ -1,7 +1,16 @@
-"""Filters of the case-record lists. Unknown enum values and codes are a 400 (strict forms)."""
+"""Filters of the case-record lists.
+
+Unknown enum values, unknown reference codes and unreadable values are a 400
+(django-filter's strict forms), never an empty list: a client with a typo
+must learn about it.
+"""
 
 import django_filters as filters
+from django import forms
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 
 from .models import Action, ActionCategory, ActionStatus, ActionType, JobSeeker, Office, Trajectory
 from .validators import normalise_insz
@@ -14,11 +23,34 @@ def _scoped(model):
     return queryset
 
 
+class StrictBooleanField(forms.Field):
+    """`true`/`false` (or `1`/`0`); anything else is an error instead of "no filter"."""
+
+    TRUE = frozenset({"true", "1"})
+    FALSE = frozenset({"false", "0"})
+
+    def to_python(self, value):
+        if value in (None, ""):
+            return None
+        lowered = str(value).strip().lower()
+        if lowered in self.TRUE:
+            return True
+        if lowered in self.FALSE:
+            return False
+        raise forms.ValidationError(_("Use true or false."), code="invalid")
+
+
+@extend_schema_field(OpenApiTypes.BOOL)
+class StrictBooleanFilter(filters.Filter):
+    field_class = StrictBooleanField
+
+
 class JobSeekerFilter(filters.FilterSet):
     office = filters.ModelChoiceFilter(queryset=Office.objects.all())
-    target_group = filters.BooleanFilter()
+    # `target_group` is the current lexicon version's annotation (JobSeekerQuerySet.with_target_group).
+    target_group = StrictBooleanFilter(field_name="target_group")
     insz = filters.CharFilter(method="filter_insz")
-    search = filters.CharFilter(method="filter_search", label="name")
+    search = filters.CharFilter(method="filter_search", label=_("name"))
 
     class Meta:
         model = JobSeeker
@@ -36,7 +68,7 @@ class JobSeekerFilter(filters.FilterSet):
 
 class TrajectoryFilter(filters.FilterSet):
     job_seeker = filters.ModelChoiceFilter(queryset=_scoped(JobSeeker))
-    status = filters.ChoiceFilter(choices=[("open", "open"), ("closed", "closed")], method="filter_status")
+    status = filters.ChoiceFilter(choices=[("open", _("open")), ("closed", _("closed"))], method="filter_status")
     started_after = filters.DateFilter(field_name="started_on", lookup_expr="gte")
     started_before = filters.DateFilter(field_name="started_on", lookup_expr="lte")
 

@@ -13,7 +13,13 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from . import validators
-from .querysets import ActionQuerySet, JobSeekerQuerySet, ResidenceStatusQuerySet, TrajectoryQuerySet
+from .querysets import (
+    ActionQuerySet,
+    AuditEntryQuerySet,
+    JobSeekerQuerySet,
+    ResidenceStatusQuerySet,
+    TrajectoryQuerySet,
+)
 
 
 class Region(models.Model):
@@ -267,7 +273,9 @@ class Trajectory(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_type_display()} {self.started_on}"
+        # Names the person, so that a trajectory picked from a list is recognisable;
+        # lists that show trajectories select the job seeker along.
+        return f"{self.job_seeker}: {self.get_type_display()} {self.started_on}"
 
     @property
     def status(self) -> str:
@@ -417,6 +425,8 @@ class AuditEntry(models.Model):
     job_seeker_id = models.BigIntegerField(_("job seeker"), null=True, db_index=True)
     operation = models.CharField(_("operation"), max_length=6, choices=Operation.choices)
     changes = models.JSONField(_("what"), default=dict)
+
+    objects = AuditEntryQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("audit entry")

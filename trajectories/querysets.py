@@ -43,3 +43,17 @@ class TrajectoryQuerySet(_ScopedQuerySet):
 
 class ActionQuerySet(_ScopedQuerySet):
     office_path = "trajectory__job_seeker__office"
+
+
+class AuditEntryQuerySet(models.QuerySet):
+    """The audit trail of the job seekers a user sees (entries without a person: admin only)."""
+
+    def for_user(self, user):
+        role = _role(user)
+        if role == "admin":
+            return self
+        if role == "mediator" and user.office_id:
+            from .models import JobSeeker
+
+            return self.filter(job_seeker_id__in=JobSeeker.objects.filter(office_id=user.office_id).values("pk"))
+        return self.none()

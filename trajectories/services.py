@@ -9,9 +9,9 @@ import datetime
 from collections.abc import Iterable
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Max, Min, OuterRef, Subquery
+from django.db.models import Max, Min, OuterRef, ProtectedError, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -70,7 +70,10 @@ JOB_SEEKER_FIELDS = [
     "registration_channel",
 ]
 
-INSZ_TAKEN = "A job seeker with this INSZ is already registered."
+
+def _insz_taken() -> str:
+    # Names neither the other record nor its office: existence elsewhere must not leak.
+    return _("A job seeker with this INSZ is already registered.")
 
 
 def _check_office(actor, office: Office, errors: dict) -> None:
@@ -87,13 +90,13 @@ def job_seeker_create(*, actor, **fields: Any) -> JobSeeker:
     _check_office(actor, job_seeker.office, errors)
     _not_future(errors, birth_date=job_seeker.birth_date)
     if JobSeeker.objects.filter(insz=job_seeker.insz).exists():
-        errors.setdefault("insz", []).append(_(INSZ_TAKEN))
+        errors.setdefault("insz", []).append(_insz_taken())
     _raise(errors)
     try:
         with transaction.atomic():
             job_seeker.save()
     except IntegrityError:  # a concurrent create with the same INSZ won the race
-        raise ValidationError({"insz": [_(INSZ_TAKEN)]}) from None
+        raise ValidationError({"insz": [_insz_taken()]}) from None
     record_change(
         actor=actor, instance=job_seeker, before=None, after=snapshot(job_seeker), job_seeker_id=job_seeker.pk
     )
@@ -109,7 +112,7 @@ def job_seeker_update(*, actor, job_seeker: JobSeeker, **fields: Any) -> JobSeek
         errors.setdefault("office", []).append(_("Moving a person to another office is an admin action."))
     new_insz = fields.get("insz")
     if new_insz and new_insz != job_seeker.insz and JobSeeker.objects.filter(insz=new_insz).exists():
-        errors.setdefault("insz", []).append(_(INSZ_TAKEN))
+        errors.setdefault("insz", []).append(_insz_taken())
     _not_future(errors, birth_date=fields.get("birth_date"))
     _raise(errors)
     for key, value in fields.items():
@@ -121,11 +124,34 @@ def job_seeker_update(*, actor, job_seeker: JobSeeker, **fields: Any) -> JobSeek
         with transaction.atomic():
             job_seeker.save()
     except IntegrityError:
-        raise ValidationError({"insz": [_(INSZ_TAKEN)]}) from None
+        raise ValidationError({"insz": [_insz_taken()]}) from None
     record_change(
         actor=actor, instance=job_seeker, before=before, after=snapshot(job_seeker), job_seeker_id=job_seeker.pk
     )
     return job_seeker
+
+
+@transaction.atomic
+def job_seeker_delete(*, actor, job_seeker: JobSeeker) -> None:
+    """Remove a person registered by mistake, with their residence statuses.
+
+    A person with a trajectory (or a record in another app that protects
+    them) keeps their file: that history feeds the indicators.
+    """
+    if Trajectory.objects.filter(job_seeker=job_seeker).exists():
+        raise ValidationError({NON_FIELD_ERRORS: [_("A job seeker with a trajectory cannot be deleted.")]})
+    before = snapshot(job_seeker)
+    pk = job_seeker.pk
+    periods = [Change(p.pk, snapshot(p), None, pk) for p in ResidenceStatus.objects.filter(job_seeker_id=pk)]
+    try:
+        with transaction.atomic():
+            job_seeker.delete()
+    except ProtectedError:
+        raise ValidationError(
+            {NON_FIELD_ERRORS: [_("This job seeker is referred to by other records and cannot be deleted.")]}
+        ) from None
+    record_changes(actor=actor, model=ResidenceStatus, changes=periods)
+    record_changes(actor=actor, model=JobSeeker, changes=[Change(pk, before, None, pk)])
 
 
 # Residence statuses --------------------------------------------------------
@@ -467,7 +493,13 @@ def action_delete(*, actor, action: Action) -> None:
     trajectory = Trajectory.objects.select_for_update().get(pk=action.trajectory_id)
     before = snapshot(action)
     pk = action.pk
-    action.delete()
+    try:
+        with transaction.atomic():
+            action.delete()
+    except ProtectedError:  # e.g. a screening (or the screening that planned it) keeps it
+        raise ValidationError(
+            {NON_FIELD_ERRORS: [_("This action is referred to by other records and cannot be deleted.")]}
+        ) from None
     record_changes(
         actor=actor, model=Action, changes=[Change(pk, before, None, trajectory.job_seeker_id, trajectory.pk)]
     )

@@ -1,5 +1,6 @@
 """The contract's flat error body: one key per field, dotted paths for nesting."""
 
+from django.core.exceptions import NON_FIELD_ERRORS as DJANGO_NON_FIELD
 from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import exceptions, status
 from rest_framework.response import Response
@@ -46,7 +47,10 @@ def _merge(into: dict[str, list[str]], new: dict[str, list[str]]) -> dict[str, l
 def django_to_drf(exc: DjangoValidationError) -> exceptions.ValidationError:
     if hasattr(exc, "error_dict"):
         return exceptions.ValidationError(
-            {key: [m for e in errors for m in e.messages] for key, errors in exc.error_dict.items()}
+            {
+                (NON_FIELD if key == DJANGO_NON_FIELD else key): [m for e in errors for m in e.messages]
+                for key, errors in exc.error_dict.items()
+            }
         )
     return exceptions.ValidationError({NON_FIELD: exc.messages})
 

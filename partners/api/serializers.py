@@ -1,6 +1,23 @@
+"""Shapes of the partners API. Request and response models are separate where
+they differ; serializers check shape, the services decide."""
+
 from rest_framework import serializers
 
-from ..models import Partner, Project
+from trajectories.api.serializers import InszField
+from trajectories.models import DutchLevel, Gender, Office, ResidenceStatusKind
+from trajectories.services import today
+from trajectories.validators import validate_country, validate_language, validate_nis
+
+from ..models import (
+    OBJECTIVES,
+    Housing,
+    Partner,
+    PartnerAgreement,
+    Project,
+    Referral,
+    ReferralStatus,
+    RejectionReason,
+)
 
 
 class PartnerSerializer(serializers.ModelSerializer):
@@ -9,7 +26,195 @@ class PartnerSerializer(serializers.ModelSerializer):
         fields = ["code", "name", "kind"]
 
 
+class PartnerCodeField(serializers.SlugRelatedField):
+    """A partner by its code (its primary key): shown without loading the partner."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("slug_field", "code")
+        kwargs.setdefault("queryset", Partner.objects.all())
+        super().__init__(**kwargs)
+
+    def use_pk_only_optimization(self):
+        return True
+
+    def to_representation(self, obj):
+        return obj.pk
+
+
+class AgreementSerializer(serializers.ModelSerializer):
+    partner = PartnerCodeField()
+    objectives = serializers.ListField(child=serializers.ChoiceField(choices=OBJECTIVES), allow_empty=True)
+    referral_target_per_year = serializers.IntegerField(min_value=0, required=False, allow_null=True, default=None)
+
+    class Meta:
+        model = PartnerAgreement
+        fields = ["id", "partner", "starts_on", "ends_on", "objectives", "referral_target_per_year"]
+
+
 class ProjectSerializer(serializers.ModelSerializer):
+    lead = PartnerCodeField(allow_null=True, required=False, default=None)
+    partners = PartnerCodeField(many=True)
+
     class Meta:
         model = Project
-        fields = ["code", "name"]
+        fields = ["code", "name", "funding", "lead", "partners", "starts_on", "ends_on"]
+        extra_kwargs = {"funding": {"required": True}}
+
+
+# Referrals -------------------------------------------------------------------------
+
+
+def _not_future(value):
+    if value is not None and value > today():
+        raise serializers.ValidationError("This date lies in the future.")
+    return value
+
+
+def _optional(field_class, **kwargs):
+    """An optional, nullable field: absent means null (so absent and null hash the same)."""
+    return field_class(required=False, allow_null=True, default=None, **kwargs)
+
+
+class ReferralPersonSerializer(serializers.Serializer):
+    """The referred person; insz, names and birth_date are required."""
+
+    insz = InszField(help_text="11 digits; dots, dashes and spaces are accepted and removed.")
+    first_name = serializers.CharField(max_length=100)
+    last_name = serializers.CharField(max_length=100)
+    birth_date = serializers.DateField(validators=[_not_future])
+    gender = _optional(serializers.ChoiceField, choices=Gender.choices)
+    nationality = _optional(serializers.CharField, max_length=2, validators=[validate_country])
+    mother_tongue = _optional(serializers.CharField, max_length=3, validators=[validate_language])
+    dutch_level = _optional(serializers.ChoiceField, choices=DutchLevel.choices)
+    municipality_nis = _optional(serializers.CharField, max_length=5, validators=[validate_nis])
+    phone = _optional(serializers.CharField, max_length=32)
+    email = _optional(serializers.EmailField, max_length=254)
+
+
+class ReferralCreateSerializer(serializers.Serializer):
+    """A referral as a partner posts it."""
+
+    external_id = serializers.CharField(max_length=64, help_text="The partner's own reference, unique per partner.")
+    referred_on = serializers.DateField(validators=[_not_future])
+    person = ReferralPersonSerializer()
+    residence_status = _optional(serializers.ChoiceField, choices=ResidenceStatusKind.choices)
+    housing = _optional(serializers.ChoiceField, choices=Housing.choices)
+    reason = _optional(serializers.CharField, allow_blank=True)
+
+
+class StatusHistoryEntrySerializer(serializers.Serializer):
+    status = serializers.ChoiceField(choices=ReferralStatus.choices)
+    on = serializers.DateField(help_text="The business date of the step.")
+    at = serializers.DateTimeField(help_text="When the step was recorded.")
+
+
+class ReferralPersonReadSerializer(serializers.Serializer):
+    insz = serializers.CharField()
+    first_name = serializers.CharField()
+    last_name = serializers.CharField()
+    birth_date = serializers.DateField()
+    gender = serializers.ChoiceField(choices=Gender.choices, allow_null=True)
+    nationality = serializers.CharField(allow_null=True)
+    mother_tongue = serializers.CharField(allow_null=True)
+    dutch_level = serializers.ChoiceField(choices=DutchLevel.choices, allow_null=True)
+    municipality_nis = serializers.CharField(allow_null=True)
+    phone = serializers.CharField(allow_null=True)
+    email = serializers.CharField(allow_null=True)
+
+    def to_representation(self, instance):
+        # Stored as the canonical JSON of the validated body: already in API form.
+        return {key: instance.get(key) for key in self.fields}
+
+
+class ReferralSerializer(serializers.ModelSerializer):
+    """A referral as the API shows it."""
+
+    partner = serializers.CharField(source="partner_id", read_only=True)
+    person = ReferralPersonReadSerializer(read_only=True, allow_null=True, help_text="Null once erased.")
+    status_history = StatusHistoryEntrySerializer(many=True, read_only=True)
+    job_seeker = serializers.IntegerField(source="job_seeker_id", read_only=True, allow_null=True)
+    rejection_reason = serializers.ChoiceField(choices=RejectionReason.choices, read_only=True, allow_null=True)
+
+    class Meta:
+        model = Referral
+        fields = [
+            "id",
+            "partner",
+            "external_id",
+            "referred_on",
+            "person",
+            "residence_status",
+            "housing",
+            "reason",
+            "status",
+            "status_history",
+            "job_seeker",
+            "rejection_reason",
+            "rejection_note",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        if instance.person is None:
+            data["person"] = None
+        return data
+
+
+class ReferralAcceptSerializer(serializers.Serializer):
+    office = serializers.SlugRelatedField(
+        slug_field="code",
+        queryset=Office.objects.all(),
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="A mediator's default is their own office; required for admin.",
+    )
+    on = serializers.DateField(required=False, allow_null=True, default=None, help_text="Default: today.")
+
+
+class ReferralRejectSerializer(serializers.Serializer):
+    reason = serializers.ChoiceField(choices=RejectionReason.choices)
+    note = serializers.CharField(required=False, allow_null=True, allow_blank=True, default=None)
+    on = serializers.DateField(required=False, allow_null=True, default=None, help_text="Default: today.")
+
+
+BULK_MAX_ITEMS = 500
+
+
+class ReferralBulkRequestSerializer(serializers.Serializer):
+    """Up to 500 referrals; each item is validated on its own (see the results)."""
+
+    referrals = ReferralCreateSerializer(many=True, min_length=1, max_length=BULK_MAX_ITEMS)
+
+
+class ReferralBulkEnvelopeSerializer(serializers.Serializer):
+    """The request's shape only: the items are validated one by one afterwards."""
+
+    referrals = serializers.ListField(
+        child=serializers.JSONField(), min_length=1, max_length=BULK_MAX_ITEMS, allow_empty=False
+    )
+
+
+class FlatErrorsField(serializers.DictField):
+    def __init__(self, **kwargs):
+        super().__init__(child=serializers.ListField(child=serializers.CharField()), **kwargs)
+
+
+class ReferralBulkResultSerializer(serializers.Serializer):
+    index = serializers.IntegerField(help_text="The item's position in the request, from 0.")
+    status = serializers.ChoiceField(
+        choices=[(201, "201"), (200, "200"), (400, "400"), (409, "409")],
+        help_text="201 stored; 200 replay of the same body; 400 invalid item; 409 external_id used with another body.",
+    )
+    id = serializers.UUIDField(allow_null=True, help_text="The stored referral (201, 200, 409), else null.")
+    errors = FlatErrorsField(allow_null=True, help_text="400 and 409: the flat error map of the item; else null.")
+
+
+class ReferralBulkResponseSerializer(serializers.Serializer):
+    results = ReferralBulkResultSerializer(many=True)
+
+
+class ReferralConflictSerializer(serializers.Serializer):
+    external_id = serializers.ListField(child=serializers.CharField())

@@ -1,9 +1,33 @@
-from rest_framework import mixins
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
 
-from idw.api.viewsets import ReferenceViewSet
+from accounts.models import Role
+from idw.api.errors import flatten_errors
+from idw.api.schema import FLAT_ERRORS_SCHEMA
+from idw.api.viewsets import ReferenceViewSet, ScopedMixin, ServiceWriteMixin
 
-from ..models import Partner, Project
-from .serializers import PartnerSerializer, ProjectSerializer
+from .. import services
+from ..filters import ReferralFilter
+from ..models import Partner, PartnerAgreement, Project, Referral
+from .serializers import (
+    AgreementSerializer,
+    PartnerSerializer,
+    ProjectSerializer,
+    ReferralAcceptSerializer,
+    ReferralBulkEnvelopeSerializer,
+    ReferralBulkRequestSerializer,
+    ReferralBulkResponseSerializer,
+    ReferralConflictSerializer,
+    ReferralCreateSerializer,
+    ReferralRejectSerializer,
+    ReferralSerializer,
+)
+
+PARTNER_ONLY = frozenset({Role.PARTNER})
+MEDIATOR_ONLY = frozenset({Role.MEDIATOR})
+NOBODY_BUT_ADMIN = frozenset()
 
 
 class PartnerViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, ReferenceViewSet):
@@ -13,8 +37,147 @@ class PartnerViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, Reference
     serializer_class = PartnerSerializer
 
 
-class ProjectViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, ReferenceViewSet):
+class ProjectViewSet(ServiceWriteMixin, mixins.CreateModelMixin, mixins.UpdateModelMixin, ReferenceViewSet):
     """Projects: every role reads; admin manages them."""
 
-    queryset = Project.objects.all()
+    queryset = Project.objects.prefetch_related("partners").order_by("code")
     serializer_class = ProjectSerializer
+
+    def get_read_serializer(self, instance):
+        return self.get_serializer(self.get_queryset().get(pk=instance.pk))
+
+    def perform_service_create(self, serializer):
+        return services.project_create(actor=self.request.user, **serializer.validated_data)
+
+    def perform_service_update(self, serializer, instance):
+        return services.project_update(actor=self.request.user, project=instance, **serializer.validated_data)
+
+
+class AgreementViewSet(ServiceWriteMixin, viewsets.ModelViewSet):
+    """Cooperation agreements (samenwerkingsovereenkomsten): admin only."""
+
+    queryset = PartnerAgreement.objects.order_by("id")
+    serializer_class = AgreementSerializer
+    read_roles = write_roles = NOBODY_BUT_ADMIN
+    filterset_fields = ["partner"]
+
+    def perform_service_create(self, serializer):
+        return services.agreement_create(actor=self.request.user, **serializer.validated_data)
+
+    def perform_service_update(self, serializer, instance):
+        return services.agreement_update(actor=self.request.user, agreement=instance, **serializer.validated_data)
+
+    def perform_destroy(self, instance):
+        services.agreement_delete(actor=self.request.user, agreement=instance)
+
+
+REFERRAL_400 = OpenApiResponse(
+    FLAT_ERRORS_SCHEMA, description="Invalid body, even when the external_id exists; nothing stored."
+)
+TRANSITION_RESPONSES = {
+    200: OpenApiResponse(ReferralSerializer, description="The referral after the transition."),
+    400: OpenApiResponse(
+        FLAT_ERRORS_SCHEMA,
+        description="Invalid body, a date before the referral or in the future, or a transition the "
+        "referral's status does not allow.",
+    ),
+}
+
+
+@extend_schema_view(
+    list=extend_schema(
+        description="Mediators see every referral, a partner system its own; ordered by updated_at, id."
+    ),
+    retrieve=extend_schema(description="Another partner's referral is a 404."),
+)
+class ReferralViewSet(ScopedMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Referrals (toeleidingen): partner systems post, mediators and admin handle."""
+
+    queryset = Referral.objects.order_by("updated_at", "id")
+    serializer_class = ReferralSerializer
+    filterset_class = ReferralFilter
+    read_roles = frozenset({Role.MEDIATOR, Role.PARTNER})
+    write_roles = NOBODY_BUT_ADMIN
+    action_roles = {
+        "create": PARTNER_ONLY,
+        "bulk": PARTNER_ONLY,
+        "accept": MEDIATOR_ONLY,
+        "reject": MEDIATOR_ONLY,
+    }
+
+    def _referral_data(self, referral_id) -> dict:
+        return ReferralSerializer(self.get_queryset().get(pk=referral_id), context=self.get_serializer_context()).data
+
+    @extend_schema(
+        request=ReferralCreateSerializer,
+        responses={
+            201: OpenApiResponse(ReferralSerializer, description="Stored."),
+            200: OpenApiResponse(
+                ReferralSerializer,
+                description="Replay: this partner already posted this external_id with the same body; "
+                "the referral as it is now, nothing new stored.",
+            ),
+            409: OpenApiResponse(
+                ReferralConflictSerializer,
+                description='`{"external_id": ["already used with a different body"]}`; nothing stored.',
+            ),
+            400: REFERRAL_400,
+        },
+    )
+    def create(self, request, *args, **kwargs):
+        serializer = ReferralCreateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        (outcome,) = services.referrals_receive(actor=request.user, items=[serializer.validated_data])
+        if outcome.status == status.HTTP_409_CONFLICT:
+            return Response({"external_id": [services.CONFLICT_MESSAGE]}, status=status.HTTP_409_CONFLICT)
+        return Response(self._referral_data(outcome.referral_id), status=outcome.status)
+
+    @extend_schema(
+        request=ReferralBulkRequestSerializer,
+        responses={
+            200: OpenApiResponse(
+                ReferralBulkResponseSerializer,
+                description="One result per item, in request order; every valid item is stored.",
+            ),
+            400: OpenApiResponse(FLAT_ERRORS_SCHEMA, description="Not 1 to 500 items: nothing stored."),
+        },
+    )
+    @action(detail=False, methods=["post"])
+    def bulk(self, request):
+        envelope = ReferralBulkEnvelopeSerializer(data=request.data)
+        envelope.is_valid(raise_exception=True)
+        items = envelope.validated_data["referrals"]
+        results: list[dict] = []
+        valid: list[tuple[int, dict]] = []
+        for index, item in enumerate(items):
+            serializer = ReferralCreateSerializer(data=item)
+            if serializer.is_valid():
+                valid.append((index, serializer.validated_data))
+                results.append({"index": index, "status": None, "id": None, "errors": None})
+            else:
+                results.append({"index": index, "status": 400, "id": None, "errors": flatten_errors(serializer.errors)})
+        outcomes = services.referrals_receive(actor=request.user, items=[data for _index, data in valid])
+        for (index, _data), outcome in zip(valid, outcomes, strict=True):
+            result = results[index]
+            result["status"], result["id"] = outcome.status, str(outcome.referral_id)
+            if outcome.status == status.HTTP_409_CONFLICT:
+                result["errors"] = {"external_id": [services.CONFLICT_MESSAGE]}
+        return Response({"results": results})
+
+    @extend_schema(request=ReferralAcceptSerializer, responses=TRANSITION_RESPONSES)
+    @action(detail=True, methods=["post"])
+    def accept(self, request, pk=None):
+        referral = self.get_object()
+        serializer = ReferralAcceptSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        referral = services.referral_accept(actor=request.user, referral=referral, **serializer.validated_data)
+        return Response(self._referral_data(referral.pk))
+
+    @extend_schema(request=ReferralRejectSerializer, responses=TRANSITION_RESPONSES)
+    @action(detail=True, methods=["post"])
+    def reject(self, request, pk=None):
+        referral = self.get_object()
+        serializer = ReferralRejectSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        referral = services.referral_reject(actor=request.user, referral=referral, **serializer.validated_data)
+        return Response(self._referral_data(referral.pk))

@@ -94,7 +94,7 @@ class ScopedPrimaryKeyRelatedField(serializers.PrimaryKeyRelatedField):
 
 class TrajectorySerializer(serializers.ModelSerializer):
     job_seeker = ScopedPrimaryKeyRelatedField(queryset=JobSeeker.objects.all())
-    status = serializers.CharField(read_only=True)
+    status = serializers.ChoiceField(choices=[("open", "open"), ("closed", "closed")], read_only=True)
     intake_office = serializers.PrimaryKeyRelatedField(read_only=True)
 
     class Meta:

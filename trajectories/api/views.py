@@ -39,7 +39,12 @@ class CaseViewSet(ScopedMixin, ServiceWriteMixin, viewsets.GenericViewSet):
 
 
 class JobSeekerViewSet(
-    CaseViewSet, mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, mixins.UpdateModelMixin
+    CaseViewSet,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    mixins.DestroyModelMixin,
 ):
     queryset = (
         JobSeeker.objects.with_target_group()
@@ -54,6 +59,9 @@ class JobSeekerViewSet(
 
     def perform_service_update(self, serializer, instance):
         return services.job_seeker_update(actor=self.request.user, job_seeker=instance, **serializer.validated_data)
+
+    def perform_destroy(self, instance):
+        services.job_seeker_delete(actor=self.request.user, job_seeker=instance)
 
     @extend_schema(request=ResidenceStatusSerializer, responses={201: ResidenceStatusSerializer})
     @action(detail=True, methods=["post"], url_path="residence-statuses", serializer_class=ResidenceStatusSerializer)

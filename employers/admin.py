@@ -1,0 +1,293 @@
+"""The screens of employers, screenings, complaints, vacancy checks and campaigns.
+
+Writes go through `employers.services` with the logged-in user as actor, like
+the API (trajectories.admin.ScopedAdmin: a dry run puts a refused rule on its
+field). Rows are narrowed by `for_user`; which role may open which screen is
+accounts.permissions.ADMIN_SITE_PERMISSIONS: complaints and vacancy checks are
+the complaints officers' (and the programme team's), campaigns the programme
+team's, screenings the mediators' (read-only here: they are made through the API).
+"""
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin import helpers
+from django.contrib.admin.widgets import AdminDateWidget
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from trajectories.admin import ScopedAdmin
+from trajectories.services import today
+
+from . import services
+from .models import (
+    Campaign,
+    Competence,
+    CompetenceScore,
+    CompetenceScreening,
+    ComplaintStatus,
+    DiscriminationComplaint,
+    Employer,
+    Ground,
+    Outcome,
+    VacancyCheck,
+)
+
+
+def _pick(data: dict, names, changed=None) -> dict:
+    return {name: data[name] for name in names if name in data and (changed is None or name in changed)}
+
+
+@admin.register(Competence)
+class CompetenceAdmin(admin.ModelAdmin):
+    """The catalogue is loaded by a migration; only the ESCO link can be filled in."""
+
+    list_display = ["code", "name_nl", "name_en", "esco_uri"]
+    search_fields = ["code", "name_nl", "name_en"]
+    readonly_fields = ["code", "name_nl", "name_en"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Employer)
+class EmployerAdmin(ScopedAdmin):
+    list_display = ["name", "enterprise_number", "nace_code", "municipality_nis"]
+    search_fields = ["name", "=enterprise_number"]
+    list_filter = ["nace_code"]
+    ordering = ["name", "id"]
+
+    def has_delete_permission(self, request, obj=None):
+        # Employers are referred to by actions, screenings and complaints: never deleted.
+        return False
+
+    def perform_save(self, actor, cleaned, changed, instance):
+        if instance is None:
+            return services.employer_create(actor=actor, **_pick(cleaned, services.EMPLOYER_FIELDS))
+        return services.employer_update(
+            actor=actor, employer=instance, **_pick(cleaned, services.EMPLOYER_FIELDS, changed)
+        )
+
+
+class CompetenceScoreInline(admin.TabularInline):
+    model = CompetenceScore
+    fields = ["competence", "score"]
+    readonly_fields = fields
+    extra = 0
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(CompetenceScreening)
+class CompetenceScreeningAdmin(ScopedAdmin):
+    """Screenings are made through the API (one call plans the strengthening action) and never changed."""
+
+    list_display = ["id", "job_seeker", "action_type", "screened_on", "scorer", "competence_strengthening_action"]
+    list_select_related = ["action__action_type", "action__trajectory__job_seeker", "employer", "provider"]
+    list_filter = ["action__action_type"]
+    date_hierarchy = "screened_on"
+    fields = ["action", "screened_on", "employer", "provider", "competence_strengthening_action", "created_by"]
+    readonly_fields = fields
+    inlines = [CompetenceScoreInline]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=_("job seeker"))
+    def job_seeker(self, obj):
+        return obj.action.trajectory.job_seeker
+
+    @admin.display(description=_("action type"))
+    def action_type(self, obj):
+        return obj.action.action_type
+
+    @admin.display(description=_("scored by"))
+    def scorer(self, obj):
+        return obj.employer or obj.provider
+
+
+# Complaints -----------------------------------------------------------------------
+
+
+class ComplaintForm(forms.ModelForm):
+    grounds = forms.MultipleChoiceField(label=_("grounds"), choices=Ground.choices, widget=forms.CheckboxSelectMultiple)
+
+    class Meta:
+        model = DiscriminationComplaint
+        fields = ["channel", "received_on", "grounds", "employer", "vacancy_reference", "description"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.initial["grounds"] = sorted(self.instance.ground_rows.values_list("ground", flat=True))
+
+
+class ComplaintActionForm(helpers.ActionForm):
+    on = forms.DateField(label=_("on"), required=False, widget=AdminDateWidget)
+    outcome = forms.ChoiceField(label=_("outcome"), required=False, choices=[("", "---------"), *Outcome.choices])
+
+
+class OverdueFilter(admin.SimpleListFilter):
+    title = _("overdue")
+    parameter_name = "overdue"
+
+    def lookups(self, request, model_admin):
+        return [("1", _("yes")), ("0", _("no"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "1":
+            return queryset.overdue(today())
+        if self.value() == "0":
+            return queryset.not_overdue(today())
+        return queryset
+
+
+def _is_overdue(complaint: DiscriminationComplaint, day) -> bool:
+    if complaint.status == ComplaintStatus.RECEIVED and complaint.acknowledge_due < day:
+        return True
+    return complaint.status != ComplaintStatus.CLOSED and complaint.close_due < day
+
+
+@admin.register(DiscriminationComplaint)
+class DiscriminationComplaintAdmin(ScopedAdmin):
+    """Complaints officers' screen. The list never shows the description."""
+
+    form = ComplaintForm
+    action_form = ComplaintActionForm
+    actions = ["acknowledge", "close"]
+    list_display = [
+        "id",
+        "received_on",
+        "channel",
+        "status",
+        "acknowledge_due",
+        "close_due",
+        "overdue",
+        "acknowledged_on",
+        "closed_on",
+        "outcome",
+        "employer",
+    ]
+    list_filter = ["status", "channel", OverdueFilter, "outcome"]
+    list_select_related = ["employer"]
+    search_fields = ["=vacancy_reference", "employer__name"]
+    date_hierarchy = "received_on"
+    readonly_fields = [
+        "status",
+        "acknowledged_on",
+        "closed_on",
+        "outcome",
+        "acknowledge_due",
+        "close_due",
+        "timely_display",
+    ]
+    fieldsets = [
+        (None, {"fields": ["channel", "received_on", "grounds", "employer", "vacancy_reference", "description"]}),
+        (_("Follow-up"), {"fields": readonly_fields}),
+    ]
+
+    @admin.display(description=_("overdue"), boolean=True)
+    def overdue(self, obj) -> bool:
+        return _is_overdue(obj, today())
+
+    @admin.display(description=_("timely"), boolean=True)
+    def timely_display(self, obj):
+        return obj.timely
+
+    def perform_save(self, actor, cleaned, changed, instance):
+        if instance is None:
+            return services.complaint_create(actor=actor, **_pick(cleaned, [*services.COMPLAINT_FIELDS, "grounds"]))
+        return services.complaint_update(
+            actor=actor, complaint=instance, **_pick(cleaned, [*services.COMPLAINT_FIELDS, "grounds"], changed)
+        )
+
+    def perform_delete(self, actor, instance):
+        services.complaint_delete(actor=actor, complaint=instance)
+
+    def _transition(self, request, queryset, call) -> None:
+        form = ComplaintActionForm(request.POST)
+        form.is_valid()
+        on = form.cleaned_data.get("on")
+        if on is None:
+            self.message_user(request, _("Give the date of this step."), messages.ERROR)
+            return
+        done = 0
+        for complaint in queryset.order_by("id"):
+            try:
+                call(complaint, on, form.cleaned_data.get("outcome"))
+                done += 1
+            except ValidationError as exc:
+                self.message_user(request, f"{complaint.pk}: {' '.join(exc.messages)}", messages.ERROR)
+        if done:
+            self.message_user(request, _("%(count)d complaint(s) updated.") % {"count": done}, messages.SUCCESS)
+
+    @admin.action(description=_("Acknowledge receipt on the given date"), permissions=["change"])
+    def acknowledge(self, request, queryset):
+        self._transition(
+            request,
+            queryset,
+            lambda c, on, outcome: services.complaint_acknowledge(actor=request.user, complaint=c, on=on),
+        )
+
+    @admin.action(description=_("Close on the given date with the given outcome"), permissions=["change"])
+    def close(self, request, queryset):
+        def call(complaint, on, outcome):
+            if not outcome:
+                raise ValidationError(_("Choose an outcome."))
+            services.complaint_close(actor=request.user, complaint=complaint, on=on, outcome=outcome)
+
+        self._transition(request, queryset, call)
+
+
+@admin.register(VacancyCheck)
+class VacancyCheckAdmin(ScopedAdmin):
+    list_display = ["id", "vacancy_reference", "employer", "checked_on", "discriminatory", "measure"]
+    list_filter = ["discriminatory", "measure"]
+    list_select_related = ["employer"]
+    search_fields = ["=vacancy_reference", "employer__name"]
+    date_hierarchy = "checked_on"
+    fields = ["vacancy_reference", "employer", "checked_on", "discriminatory", "measure"]
+
+    def perform_save(self, actor, cleaned, changed, instance):
+        if instance is None:
+            return services.vacancy_check_create(actor=actor, **_pick(cleaned, services.VACANCY_CHECK_FIELDS))
+        return services.vacancy_check_update(
+            actor=actor, vacancy_check=instance, **_pick(cleaned, services.VACANCY_CHECK_FIELDS, changed)
+        )
+
+    def perform_delete(self, actor, instance):
+        services.vacancy_check_delete(actor=actor, vacancy_check=instance)
+
+
+@admin.register(Campaign)
+class CampaignAdmin(ScopedAdmin):
+    list_display = ["id", "title", "objective", "audience", "held_on", "potential_reach", "measured_reach"]
+    list_filter = ["objective", "audience"]
+    search_fields = ["title"]
+    date_hierarchy = "held_on"
+    fields = ["objective", "title", "held_on", "audience", "potential_reach", "measured_reach"]
+
+    def perform_save(self, actor, cleaned, changed, instance):
+        if instance is None:
+            return services.campaign_create(actor=actor, **_pick(cleaned, services.CAMPAIGN_FIELDS))
+        return services.campaign_update(
+            actor=actor, campaign=instance, **_pick(cleaned, services.CAMPAIGN_FIELDS, changed)
+        )
+
+    def perform_delete(self, actor, instance):
+        services.campaign_delete(actor=actor, campaign=instance)

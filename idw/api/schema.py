@@ -1,0 +1,57 @@
+"""The OpenAPI schema: every operation documents its error bodies.
+
+The contract asks that each status an operation can answer is in the
+document with its body. Rather than repeat `@extend_schema(responses=...)` on
+every view, this AutoSchema adds the errors every endpoint under /api/v1/
+shares: 401 and 403 everywhere (a role check runs first), 404 on paths with
+an id or code, and 400 (the flat error map) on writes and on lists with
+filters. A view's own `@extend_schema` entries for a code win.
+"""
+
+from drf_spectacular.openapi import AutoSchema as BaseAutoSchema
+from drf_spectacular.utils import OpenApiResponse
+from rest_framework import serializers
+
+
+class ErrorDetailSerializer(serializers.Serializer):
+    """401, 403, 404, 405, 409: a single message."""
+
+    detail = serializers.CharField()
+
+
+# `{"field": ["message"], "nested.0.field": ["message"], "non_field_errors": [...]}`
+FLAT_ERRORS_SCHEMA = {
+    "type": "object",
+    "description": "One key per offending field (dotted paths for nested fields and list items; "
+    "`non_field_errors` for errors not tied to one field), each with a list of messages.",
+    "additionalProperties": {"type": "array", "items": {"type": "string"}},
+}
+
+ERRORS = {
+    "400": OpenApiResponse(FLAT_ERRORS_SCHEMA, description="Invalid input; nothing was stored."),
+    "401": OpenApiResponse(ErrorDetailSerializer, description="No valid credentials (`WWW-Authenticate: Token`)."),
+    "403": OpenApiResponse(ErrorDetailSerializer, description="The caller's role may not use this operation."),
+    "404": OpenApiResponse(ErrorDetailSerializer, description="No such object in the caller's scope."),
+}
+
+
+class AutoSchema(BaseAutoSchema):
+    def _error_codes(self) -> list[str]:
+        if not self.path.startswith("/api/v1/"):
+            return []
+        codes = ["401", "403"]
+        if "{" in self.path:
+            codes.append("404")
+        has_filters = self._is_list_view() and bool(getattr(self.view, "filterset_class", None))
+        if self.method in ("POST", "PUT", "PATCH") or (self.method == "GET" and has_filters):
+            codes.append("400")
+        return codes
+
+    def _get_response_bodies(self, direction="response"):
+        responses = super()._get_response_bodies(direction)
+        if direction != "response":
+            return responses
+        for code in self._error_codes():
+            if code not in responses:
+                responses[code] = self._get_response_for_code(ERRORS[code], code, direction=direction)
+        return responses

@@ -1,0 +1,515 @@
+"""Every write of the partners app: agreements, projects, and referrals
+(toeleidingen) from intake through acceptance or rejection to registration.
+
+Rules that break raise django's ValidationError keyed by field (a 400 in
+the API). Every write to a referral or an agreement leaves change records in
+its own transaction; a referral's change records never carry its `person`
+(personal data is erased after the retention period and must not survive in
+the audit trail), only whether it is still there.
+"""
+
+import datetime
+import hashlib
+import json
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from rest_framework.fields import DateTimeField
+from rest_framework.settings import api_settings
+
+from trajectories.changes import Change, record_change, record_changes, snapshot
+from trajectories.models import JobSeeker, Office, RegistrationChannel, Trajectory
+from trajectories.services import job_seeker_create, today
+
+from .models import OBJECTIVES, Partner, PartnerAgreement, Project, Referral, ReferralStatus
+
+NON_FIELD = api_settings.NON_FIELD_ERRORS_KEY
+
+
+def _raise(errors: dict) -> None:
+    if errors:
+        raise ValidationError(errors)
+
+
+def _is_admin(actor) -> bool:
+    return actor is None or getattr(actor, "effective_role", None) == "admin"
+
+
+def _check_span(starts_on: datetime.date, ends_on: datetime.date, errors: dict) -> None:
+    if starts_on and ends_on and ends_on < starts_on:
+        errors.setdefault("ends_on", []).append(_("The end lies before the start."))
+
+
+# Agreements (samenwerkingsovereenkomsten) ------------------------------------
+
+AGREEMENT_FIELDS = ("partner", "starts_on", "ends_on", "objectives", "referral_target_per_year")
+
+
+def _check_agreement(agreement: PartnerAgreement, errors: dict) -> None:
+    _check_span(agreement.starts_on, agreement.ends_on, errors)
+    objectives = agreement.objectives or []
+    unknown = [code for code in objectives if code not in OBJECTIVES]
+    if unknown:
+        errors.setdefault("objectives", []).append(
+            _("Unknown objective codes: %(codes)s.") % {"codes": ", ".join(map(str, unknown))}
+        )
+    if len(set(objectives)) != len(objectives):
+        errors.setdefault("objectives", []).append(_("Each objective is named once."))
+
+
+@transaction.atomic
+def agreement_create(*, actor, **fields: Any) -> PartnerAgreement:
+    agreement = PartnerAgreement(**{k: v for k, v in fields.items() if k in AGREEMENT_FIELDS})
+    if agreement.objectives is None:
+        agreement.objectives = []
+    errors: dict = {}
+    _check_agreement(agreement, errors)
+    _raise(errors)
+    agreement.save()
+    record_change(actor=actor, instance=agreement, before=None, after=snapshot(agreement))
+    return agreement
+
+
+@transaction.atomic
+def agreement_update(*, actor, agreement: PartnerAgreement, **fields: Any) -> PartnerAgreement:
+    agreement = PartnerAgreement.objects.select_for_update().get(pk=agreement.pk)
+    before = snapshot(agreement)
+    for key, value in fields.items():
+        if key in AGREEMENT_FIELDS:
+            setattr(agreement, key, value)
+    if agreement.objectives is None:
+        agreement.objectives = []
+    errors: dict = {}
+    _check_agreement(agreement, errors)
+    _raise(errors)
+    agreement.save()
+    record_change(actor=actor, instance=agreement, before=before, after=snapshot(agreement))
+    return agreement
+
+
+@transaction.atomic
+def agreement_delete(*, actor, agreement: PartnerAgreement) -> None:
+    before, pk = snapshot(agreement), agreement.pk
+    agreement.delete()
+    record_changes(actor=actor, model=PartnerAgreement, changes=[Change(pk, before, None)])
+
+
+# Projects ----------------------------------------------------------------------
+
+PROJECT_FIELDS = ("code", "name", "funding", "lead", "starts_on", "ends_on")
+
+
+def _save_project(project: Project, partners: Sequence[Partner] | None) -> Project:
+    errors: dict = {}
+    _check_span(project.starts_on, project.ends_on, errors)
+    _raise(errors)
+    project.save()
+    if partners is not None:
+        project.partners.set(partners)
+    return project
+
+
+@transaction.atomic
+def project_create(*, actor, partners: Sequence[Partner] = (), **fields: Any) -> Project:
+    project = Project(**{k: v for k, v in fields.items() if k in PROJECT_FIELDS})
+    return _save_project(project, partners)
+
+
+@transaction.atomic
+def project_update(*, actor, project: Project, partners: Sequence[Partner] | None = None, **fields: Any) -> Project:
+    for key, value in fields.items():
+        if key in PROJECT_FIELDS and key != "code":
+            setattr(project, key, value)
+    return _save_project(project, partners)
+
+
+# Referrals: intake ---------------------------------------------------------------
+
+PERSON_FIELDS = (
+    "insz",
+    "first_name",
+    "last_name",
+    "birth_date",
+    "gender",
+    "nationality",
+    "mother_tongue",
+    "dutch_level",
+    "municipality_nis",
+    "phone",
+    "email",
+)
+BODY_FIELDS = ("external_id", "referred_on", "person", "residence_status", "housing", "reason")
+
+CONFLICT_MESSAGE = "already used with a different body"
+
+
+def _json_value(value: Any) -> Any:
+    return value.isoformat() if isinstance(value, datetime.date) else value
+
+
+def canonical_body(data: dict[str, Any]) -> dict[str, Any]:
+    """The validated body as JSON values, every field present (absent optional = null).
+
+    The serializer has already normalised the values (an INSZ as its 11
+    digits, trimmed strings), so two bodies that mean the same are equal here.
+    """
+    person = data.get("person") or {}
+    body = {key: _json_value(data.get(key)) for key in BODY_FIELDS if key != "person"}
+    body["person"] = {key: _json_value(person.get(key)) for key in PERSON_FIELDS}
+    return body
+
+
+def body_hash(canonical: dict[str, Any]) -> str:
+    text = json.dumps(canonical, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _timestamp(moment: datetime.datetime) -> str:
+    """A recording time as the API renders timestamps (ISO 8601, Brussels offset)."""
+    return DateTimeField().to_representation(moment)
+
+
+def _history_entry(status: str, on: datetime.date, at: datetime.datetime) -> dict[str, str]:
+    return {"status": status, "on": on.isoformat(), "at": _timestamp(at)}
+
+
+def referral_snapshot(referral: Referral) -> dict[str, Any]:
+    """The row for change records, without the person data (see module docstring)."""
+    row = snapshot(referral)
+    row.pop("body_hash", None)
+    row["person"] = referral.person is not None
+    return row
+
+
+@dataclass(frozen=True)
+class IntakeOutcome:
+    """One item's result: 201 created, 200 replay of the same body, 409 another body."""
+
+    status: int
+    referral_id: uuid.UUID
+
+
+def _partner_of(actor) -> Partner:
+    partner_id = getattr(actor, "partner_id", None)
+    if partner_id is None:
+        raise PermissionDenied(_("Only a partner system posts referrals."))
+    return actor.partner
+
+
+@transaction.atomic
+def referrals_receive(*, actor, items: Sequence[dict[str, Any]]) -> list[IntakeOutcome]:
+    """Store validated referral bodies of the actor's partner, idempotently, in
+    a constant number of queries whatever the number of items.
+
+    Each new `(partner, external_id)` is inserted with a fresh UUID by one
+    INSERT ... ON CONFLICT DO NOTHING (bulk_create(ignore_conflicts=True) on
+    PostgreSQL and SQLite alike); one SELECT then reads the stored row of
+    every key. A row whose id is the one we generated was inserted by us
+    (201); any other was there before, or was inserted by a concurrent
+    request that won the race: on PostgreSQL our INSERT waits for that
+    transaction to commit and then skips the row, and the SELECT (a new
+    snapshot under READ COMMITTED) sees it. Its hash tells a replay (200) from
+    a different body (409). No read-then-write: the unique constraint decides.
+
+    A key repeated within `items` is a replay of its first occurrence.
+    """
+    partner = _partner_of(actor)
+    now = timezone.now()
+    hashes: list[str] = []
+    new_rows: dict[str, Referral] = {}
+    for data in items:
+        canonical = canonical_body(data)
+        digest = body_hash(canonical)
+        hashes.append(digest)
+        external_id = canonical["external_id"]
+        if external_id in new_rows:
+            continue
+        new_rows[external_id] = Referral(
+            id=uuid.uuid4(),
+            partner=partner,
+            external_id=external_id,
+            body_hash=digest,
+            referred_on=data["referred_on"],
+            person=canonical["person"],
+            residence_status=canonical["residence_status"],
+            housing=canonical["housing"],
+            reason=canonical["reason"],
+            status=ReferralStatus.RECEIVED,
+            status_history=[_history_entry(ReferralStatus.RECEIVED, data["referred_on"], now)],
+            created_at=now,
+            updated_at=now,
+        )
+    if not new_rows:
+        return []
+    # Sorted by key, so that two concurrent requests lock their keys in the
+    # same order and cannot deadlock each other.
+    rows = [new_rows[key] for key in sorted(new_rows)]
+    Referral.objects.bulk_create(rows, ignore_conflicts=True)
+    stored = {
+        external_id: (pk, digest)
+        for pk, external_id, digest in Referral.objects.filter(
+            partner=partner, external_id__in=list(new_rows)
+        ).values_list("id", "external_id", "body_hash")
+    }
+    created = [row for row in rows if stored[row.external_id][0] == row.id]
+    record_changes(
+        actor=actor, model=Referral, changes=[Change(row.pk, None, referral_snapshot(row)) for row in created]
+    )
+
+    outcomes: list[IntakeOutcome] = []
+    first_seen: set[str] = set()
+    for data, digest in zip(items, hashes, strict=True):
+        external_id = data["external_id"]
+        stored_id, stored_hash = stored[external_id]
+        if external_id not in first_seen and stored_id == new_rows[external_id].id:
+            outcome = IntakeOutcome(201, stored_id)
+        elif stored_hash == digest:
+            outcome = IntakeOutcome(200, stored_id)
+        else:
+            outcome = IntakeOutcome(409, stored_id)
+        first_seen.add(external_id)
+        outcomes.append(outcome)
+    return outcomes
+
+
+# Referrals: status workflow -------------------------------------------------------
+
+
+def _lock(referral: Referral) -> Referral:
+    return Referral.objects.select_for_update().get(pk=referral.pk)
+
+
+def _check_transition(referral: Referral, target: str) -> None:
+    if referral.status != ReferralStatus.RECEIVED:
+        raise ValidationError(
+            {
+                NON_FIELD: [
+                    _("A referral with status %(status)s cannot become %(target)s.")
+                    % {"status": referral.status, "target": target}
+                ]
+            }
+        )
+
+
+def _check_on(referral: Referral, on: datetime.date, errors: dict) -> None:
+    if on < referral.referred_on:
+        errors.setdefault("on", []).append(_("This date lies before the referral."))
+    if on > today():
+        errors.setdefault("on", []).append(_("This date lies in the future."))
+
+
+def _append_status(referral: Referral, status: str, on: datetime.date, at: datetime.datetime) -> None:
+    referral.status = status
+    referral.status_history = [*referral.status_history, _history_entry(status, on, at)]
+    referral.updated_at = at
+
+
+def qualifying_trajectory(*, job_seeker_id: int, referred_on: datetime.date) -> Trajectory | None:
+    """The person's first trajectory that starts on or after the referral."""
+    return (
+        Trajectory.objects.filter(job_seeker_id=job_seeker_id, started_on__gte=referred_on)
+        .order_by("started_on", "id")
+        .first()
+    )
+
+
+def _register(referral: Referral, trajectory: Trajectory, at: datetime.datetime) -> None:
+    _append_status(referral, ReferralStatus.REGISTERED, trajectory.started_on, at)
+    referral.registered_by = trajectory
+
+
+def _job_seeker_from_person(*, actor, referral: Referral, office: Office) -> JobSeeker:
+    person = referral.person
+    fields = {key: person.get(key) for key in PERSON_FIELDS if key not in ("phone", "email")}
+    fields["birth_date"] = datetime.date.fromisoformat(fields["birth_date"])
+    try:
+        return job_seeker_create(
+            actor=actor, office=office, registration_channel=RegistrationChannel.REFERRAL, **fields
+        )
+    except ValidationError as exc:
+        # The person's fields are `person.<field>` in a referral.
+        errors = getattr(exc, "error_dict", {NON_FIELD: exc.error_list})
+        raise ValidationError(
+            {(key if key in ("office", NON_FIELD) else f"person.{key}"): value for key, value in errors.items()}
+        ) from None
+
+
+@transaction.atomic
+def referral_accept(
+    *, actor, referral: Referral, office: Office | None = None, on: datetime.date | None = None
+) -> Referral:
+    """Accept a referral into an office: link the job seeker with the person's
+    INSZ, or register one from the referral (registration channel `referral`).
+    When the person already has a qualifying trajectory, the referral is
+    registered in the same step."""
+    referral = _lock(referral)
+    _check_transition(referral, ReferralStatus.ACCEPTED)
+    on = on or today()
+    errors: dict = {}
+    _check_on(referral, on, errors)
+    if office is None:
+        if _is_admin(actor):
+            errors.setdefault("office", []).append(_("Name the office to accept this referral into."))
+        else:
+            office = actor.office
+    elif not _is_admin(actor) and office.pk != actor.office_id:
+        errors.setdefault("office", []).append(_("A mediator can only accept referrals into their own office."))
+    if referral.person is None:
+        errors.setdefault(NON_FIELD, []).append(_("The person data of this referral has been erased."))
+    _raise(errors)
+
+    job_seeker = JobSeeker.objects.filter(insz=referral.person["insz"]).first()
+    if job_seeker is not None and job_seeker.office_id != office.pk:
+        # Worded so that it does not reveal where the person is registered.
+        raise ValidationError(
+            {"office": [_("This person is registered in another office; the file keeps its office.")]}
+        )
+    if job_seeker is None:
+        job_seeker = _job_seeker_from_person(actor=actor, referral=referral, office=office)
+
+    before = referral_snapshot(referral)
+    at = timezone.now()
+    referral.job_seeker = job_seeker
+    _append_status(referral, ReferralStatus.ACCEPTED, on, at)
+    trajectory = qualifying_trajectory(job_seeker_id=job_seeker.pk, referred_on=referral.referred_on)
+    if trajectory is not None:
+        _register(referral, trajectory, at)
+    referral.save(update_fields=["job_seeker", "status", "status_history", "registered_by", "updated_at"])
+    record_change(
+        actor=actor,
+        instance=referral,
+        before=before,
+        after=referral_snapshot(referral),
+        job_seeker_id=job_seeker.pk,
+        trajectory_id=trajectory.pk if trajectory else None,
+    )
+    return referral
+
+
+@transaction.atomic
+def referral_reject(
+    *, actor, referral: Referral, reason: str, note: str | None = None, on: datetime.date | None = None
+) -> Referral:
+    referral = _lock(referral)
+    _check_transition(referral, ReferralStatus.REJECTED)
+    on = on or today()
+    errors: dict = {}
+    _check_on(referral, on, errors)
+    _raise(errors)
+    before = referral_snapshot(referral)
+    at = timezone.now()
+    referral.rejection_reason = reason
+    referral.rejection_note = note
+    referral.rejected_at = at
+    _append_status(referral, ReferralStatus.REJECTED, on, at)
+    referral.save(
+        update_fields=["rejection_reason", "rejection_note", "rejected_at", "status", "status_history", "updated_at"]
+    )
+    record_change(actor=actor, instance=referral, before=before, after=referral_snapshot(referral))
+    return referral
+
+
+# Registration: the trajectory hooks (filled in by PartnersConfig.ready) ----------
+
+
+def referrals_register(*, trajectory: Trajectory, actor) -> int:
+    """Called by trajectory_create inside its transaction: every accepted
+    referral of the person for which this trajectory is the first one that
+    starts on or after the referral becomes registered, on its start date.
+
+    A referral whose person already had a trajectory open on `referred_on`
+    stays accepted: that trajectory started before the referral.
+    """
+    referrals = list(
+        Referral.objects.select_for_update().filter(
+            job_seeker_id=trajectory.job_seeker_id,
+            status=ReferralStatus.ACCEPTED,
+            referred_on__lte=trajectory.started_on,
+        )
+    )
+    if not referrals:
+        return 0
+    earlier_starts = list(
+        Trajectory.objects.filter(job_seeker_id=trajectory.job_seeker_id, started_on__lt=trajectory.started_on)
+        .exclude(pk=trajectory.pk)
+        .values_list("started_on", flat=True)
+    )
+    at = timezone.now()
+    changes = []
+    registered = []
+    for referral in referrals:
+        if any(start >= referral.referred_on for start in earlier_starts):
+            continue  # an earlier trajectory qualified it (the referral was moved out of order)
+        before = referral_snapshot(referral)
+        _register(referral, trajectory, at)
+        registered.append(referral)
+        changes.append(
+            Change(referral.pk, before, referral_snapshot(referral), trajectory.job_seeker_id, trajectory.pk)
+        )
+    Referral.objects.bulk_update(registered, ["status", "status_history", "registered_by", "updated_at"])
+    record_changes(actor=actor, model=Referral, changes=changes)
+    return len(registered)
+
+
+def guard_trajectory_update(*, trajectory: Trajectory, changes: dict[str, Any]) -> None:
+    """A trajectory that registered a referral cannot start before that referral."""
+    new_start = changes.get("started_on")
+    if new_start is None:
+        return
+    if Referral.objects.filter(registered_by=trajectory, referred_on__gt=new_start).exists():
+        raise ValidationError(
+            {"started_on": [_("This trajectory registered a referral; it cannot start before that referral.")]}
+        )
+
+
+def guard_trajectory_delete(*, trajectory: Trajectory) -> None:
+    if Referral.objects.filter(registered_by=trajectory).exists():
+        raise ValidationError({NON_FIELD: [_("This trajectory registered a referral and cannot be deleted.")]})
+
+
+# Personal data retention ------------------------------------------------------------
+
+# Rows erased per call: one UPDATE of this size takes well under a second on
+# PostgreSQL; the task calls again while a batch comes back full.
+ERASE_BATCH_SIZE = 5000
+
+
+@transaction.atomic
+def referrals_erase_person_data(*, now: datetime.datetime | None = None, batch_size: int = ERASE_BATCH_SIZE) -> int:
+    """Erase `person` of referrals rejected longer ago than the retention
+    period (IDW_REFERRAL_RETENTION_DAYS), keeping the row and its body hash.
+
+    One SELECT claims the rows (FOR UPDATE SKIP LOCKED on PostgreSQL, so a
+    second worker takes other rows or none), one UPDATE erases them, and the
+    change records are written in bulk. Running it again changes nothing.
+    """
+    now = now or timezone.now()
+    cutoff = now - datetime.timedelta(days=settings.IDW_REFERRAL_RETENTION_DAYS)
+    expired = Referral.objects.filter(
+        status=ReferralStatus.REJECTED, rejected_at__lt=cutoff, person__isnull=False
+    ).order_by("rejected_at", "id")
+    rows = list(expired.select_for_update(skip_locked=True).values_list("id", "referred_on", "updated_at")[:batch_size])
+    if not rows:
+        return 0
+    ids = [pk for pk, _referred, _updated in rows]
+    Referral.objects.filter(pk__in=ids).update(person=None, updated_at=now)
+    record_changes(
+        actor=None,
+        model=Referral,
+        changes=[
+            Change(
+                pk,
+                {"referred_on": _json_value(referred), "person": True, "updated_at": _json_value(updated)},
+                {"referred_on": _json_value(referred), "person": False, "updated_at": _json_value(now)},
+            )
+            for pk, referred, updated in rows
+        ],
+    )
+    return len(ids)

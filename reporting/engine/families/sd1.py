@@ -1,0 +1,80 @@
+"""SD1: intake, outflow to work, outflow reasons, share with a protected status."""
+
+from ...catalogue import BY_CODE
+from ..sql import Dialect, Spec
+from .common import COMPLETE, PROTECTED, REFERENCE_DATE, facts_in_periods, horizons
+
+FAMILY = "sd1"
+OUTFLOW_HORIZONS = [6, 12, 18, 24, 30, 36]
+WORK = "('work', 'self_employment')"
+
+
+def intake(d: Dialect) -> Spec:
+    units = f"""
+        SELECT c.period_type, c.period, {COMPLETE},
+            f.region AS d_region, f.office AS d_office, f.age_band AS d_age_band, f.gender AS d_gender,
+            f.residence_status AS d_residence_status, f.education_level AS d_education_level,
+            f.dutch_level AS d_dutch_level, f.registration_channel AS d_registration_channel,
+            f.unaccompanied_minor AS d_unaccompanied_minor, f.type AS d_trajectory_type
+        {facts_in_periods("started_on")}
+    """
+    return Spec(BY_CODE["sd1.intake"], units, {"numerator": "COUNT(*)"})
+
+
+def outflow_to_work(d: Dialect) -> Spec:
+    # Cohort by start; per horizon N: eligible when start + N months <= as_of
+    # (m_observed >= N); a hit when it flowed out to work within N months.
+    units = f"""
+        SELECT c.period_type, c.period, {COMPLETE}, h.n AS d_horizon_months,
+            f.region AS d_region, f.age_band AS d_age_band, f.gender AS d_gender,
+            f.residence_status AS d_residence_status, f.type AS d_trajectory_type,
+            f.education_level AS d_education_level, f.dutch_level AS d_dutch_level,
+            CASE WHEN f.m_observed >= h.n THEN 1 ELSE 0 END AS eligible,
+            CASE WHEN f.m_observed >= h.n AND f.m_outflow <= h.n AND f.outflow_reason IN {WORK}
+                THEN 1 ELSE 0 END AS hit
+        {facts_in_periods("started_on", f"CROSS JOIN ({horizons(OUTFLOW_HORIZONS)}) h")}
+    """
+    return Spec(
+        BY_CODE["sd1.outflow_to_work"],
+        units,
+        {"numerator": "SUM(hit)", "denominator": "SUM(eligible)"},
+        mature="MIN(eligible)",
+    )
+
+
+def outflow_reasons(d: Dialect) -> Spec:
+    units = f"""
+        SELECT c.period_type, c.period, {COMPLETE}, f.outflow_reason AS d_outflow_reason,
+            f.type AS d_trajectory_type, f.region AS d_region
+        {facts_in_periods("outflow_on")}
+    """
+    return Spec(BY_CODE["sd1.outflow_reasons"], units, {"numerator": "COUNT(*)"})
+
+
+def protected_status_share(d: Dialect) -> Spec:
+    # Job seekers with a trajectory open on the period's reference date; their
+    # trajectories never overlap, so one row per person and period.
+    ref = REFERENCE_DATE
+    units = f"""
+        SELECT c.period_type, c.period, {COMPLETE}, f.job_seeker_id,
+            COALESCE(rs.status, 'unknown') AS d_residence_status, f.region AS d_region,
+            CASE WHEN {PROTECTED} THEN 1 ELSE 0 END AS hit
+        FROM reporting_runperiod c
+        JOIN reporting_trajectoryfact f ON f.run_id = c.run_id AND f.in_group = %(true)s
+            AND f.started_on <= {ref} AND (f.outflow_on IS NULL OR f.outflow_on > {ref})
+        LEFT JOIN trajectories_residencestatus rs ON rs.job_seeker_id = f.job_seeker_id
+            AND rs.valid_from <= {ref} AND (rs.valid_to IS NULL OR rs.valid_to >= {ref})
+        WHERE c.run_id = %(run)s
+    """
+    return Spec(
+        BY_CODE["sd1.protected_status_share"],
+        units,
+        {
+            "numerator": "COUNT(DISTINCT CASE WHEN hit = 1 THEN job_seeker_id END)",
+            "denominator": "COUNT(DISTINCT job_seeker_id)",
+        },
+    )
+
+
+def specs(d: Dialect) -> list[Spec]:
+    return [intake(d), outflow_to_work(d), outflow_reasons(d), protected_status_share(d)]

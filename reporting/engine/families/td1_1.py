@@ -1,0 +1,81 @@
+"""TD1.1: durations between milestones, first action within N months, flow into actions, tool usage."""
+
+from ...catalogue import BY_CODE
+from ..sql import Dialect, Spec
+from .common import COMPLETE, facts_in_periods, horizons
+
+FAMILY = "td1_1"
+FIRST_ACTION_HORIZONS = [3, 6]
+EARLIEST = ["SELECT MIN(month) FROM reporting_toolusage"]
+
+# segment -> (later milestone, earlier milestone); registration = started_on.
+SEGMENTS = {
+    "registration_to_personal_service": ("personal_service_on", "started_on"),
+    "personal_service_to_first_action": ("first_action_on", "personal_service_on"),
+    "first_action_to_last_action": ("last_action_on", "first_action_on"),
+    "last_action_to_outflow": ("outflow_on", "last_action_on"),
+    "registration_to_outflow": ("outflow_on", "started_on"),
+}
+
+
+def duration(d: Dialect) -> Spec:
+    # One unit per trajectory and segment with both milestones; a negative
+    # segment counts as it is.
+    branches = [
+        f"""SELECT c.period_type, c.period, {COMPLETE}, '{segment}' AS d_segment,
+                f.type AS d_trajectory_type, f.region AS d_region,
+                {d.days_between(f"f.{later}", f"f.{earlier}")} AS days
+            {facts_in_periods("outflow_on")} AND f.{later} IS NOT NULL AND f.{earlier} IS NOT NULL"""
+        for segment, (later, earlier) in SEGMENTS.items()
+    ]
+    return Spec(
+        BY_CODE["td1.1.duration"], " UNION ALL ".join(branches), {"numerator": "COUNT(*)"}, percentile="days"
+    )
+
+
+def first_action_within(d: Dialect) -> Spec:
+    units = f"""
+        SELECT c.period_type, c.period, {COMPLETE}, h.n AS d_horizon_months,
+            f.type AS d_trajectory_type, f.age_band AS d_age_band, f.region AS d_region,
+            CASE WHEN f.m_observed >= h.n THEN 1 ELSE 0 END AS eligible,
+            CASE WHEN f.m_observed >= h.n AND f.m_first_action <= h.n THEN 1 ELSE 0 END AS hit
+        {facts_in_periods("started_on", f"CROSS JOIN ({horizons(FIRST_ACTION_HORIZONS)}) h")}
+    """
+    return Spec(
+        BY_CODE["td1.1.first_action_within"],
+        units,
+        {"numerator": "SUM(hit)", "denominator": "SUM(eligible)"},
+        mature="MIN(eligible)",
+    )
+
+
+def action_flow(d: Dialect) -> Spec:
+    # Started actions (status not planned) on or before as_of; a person counts
+    # once per cell, with the attributes of the action that qualifies them.
+    units = f"""
+        SELECT c.period_type, c.period, {COMPLETE}, f.job_seeker_id,
+            at.category AS d_action_category, COALESCE(a.project_id, 'none') AS d_project,
+            {d.age_band("f.birth_date", "a.started_on")} AS d_age_band, f.region AS d_region
+        FROM trajectories_action a
+        JOIN trajectories_actiontype at ON at.code = a.action_type_id
+        JOIN reporting_trajectoryfact f ON f.run_id = %(run)s AND f.trajectory_id = a.trajectory_id
+            AND f.in_group = %(true)s
+        JOIN reporting_runperiod c ON c.run_id = f.run_id
+            AND a.started_on >= c.starts_on AND a.started_on <= c.ends_on
+        WHERE a.status <> 'planned' AND a.started_on <= %(as_of)s
+    """
+    return Spec(BY_CODE["td1.1.action_flow"], units, {"numerator": "COUNT(DISTINCT job_seeker_id)"})
+
+
+def tool_usage(d: Dialect) -> Spec:
+    units = f"""
+        SELECT c.period_type, c.period, {COMPLETE}, t.tool AS d_tool, t.count AS uses
+        FROM reporting_toolusage t
+        JOIN reporting_runperiod c ON c.run_id = %(run)s AND t.month >= c.starts_on AND t.month <= c.ends_on
+        WHERE t.month <= %(as_of)s
+    """
+    return Spec(BY_CODE["td1.1.tool_usage"], units, {"numerator": "SUM(uses)"})
+
+
+def specs(d: Dialect) -> list[Spec]:
+    return [duration(d), first_action_within(d), action_flow(d), tool_usage(d)]

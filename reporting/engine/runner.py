@@ -1,0 +1,72 @@
+"""Executing a run's steps in the database: prepare the facts, compute one family, publish."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.db import connection
+
+from ..models import IndicatorRun, IndicatorValue
+from . import families
+from .facts import build_calendar, build_trajectory_facts
+from .sql import dialect_for, insert_values_sql
+
+
+def _as_date(value) -> datetime.date | None:
+    if value is None or isinstance(value, datetime.date):
+        return value
+    return datetime.date.fromisoformat(str(value)[:10])
+
+
+def earliest_data(as_of: datetime.date) -> datetime.date | None:
+    statements = ["SELECT MIN(started_on) FROM trajectories_trajectory"]
+    for module in families.all_families():
+        statements += getattr(module, "EARLIEST", [])
+    dates = []
+    with connection.cursor() as cursor:
+        for sql in statements:
+            cursor.execute(sql)
+            value = _as_date(cursor.fetchone()[0])
+            if value is not None and value <= as_of:
+                dates.append(value)
+    return min(dates) if dates else None
+
+
+def prepare(run: IndicatorRun) -> datetime.date:
+    """The run's calendar and trajectory facts; returns the first period's start."""
+    start = build_calendar(run, earliest_data(run.as_of))
+    build_trajectory_facts(run)
+    return start
+
+
+def compute_family(run: IndicatorRun, family: str) -> int:
+    """Write every value and block of one family's indicators; returns the rows written."""
+    module = families.load(family)
+    dialect = dialect_for(connection)
+    params = {"run": run.pk, "as_of": run.as_of, "true": True}
+    written = 0
+    with connection.cursor() as cursor:
+        for spec in module.specs(dialect):
+            cursor.execute(insert_values_sql(spec, dialect), params)
+            code = spec.indicator.code
+            count = cursor.rowcount
+            if count is None or count < 0:
+                count = IndicatorValue.objects.filter(run=run, indicator=code).count()
+            written += count
+            cursor.execute(
+                "INSERT INTO reporting_indicatorblock (run_id, indicator, period_type, period) "
+                "SELECT run_id, %s, period_type, period FROM reporting_runperiod WHERE run_id = %s",
+                [code, run.pk],
+            )
+    return written
+
+
+def publish_blocks(run: IndicatorRun) -> None:
+    """Point every block the full run wrote at it and stop serving the others (caller's transaction)."""
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM reporting_servedblock")
+        cursor.execute(
+            "INSERT INTO reporting_servedblock (indicator, period_type, period, run_id) "
+            "SELECT indicator, period_type, period, run_id FROM reporting_indicatorblock WHERE run_id = %s",
+            [run.pk],
+        )

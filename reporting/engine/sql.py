@@ -1,0 +1,274 @@
+"""The one SQL builder of the indicator engine, with a PostgreSQL and a SQLite dialect.
+
+An indicator is a `Spec`: a units query (one row per counted unit and period,
+with its dimension values already coalesced to `unknown`/`none`, so a grouped
+value is never null) and its aggregates. `insert_values` turns it into one
+`INSERT ... SELECT` that writes every breakdown the catalogue supports:
+GROUPING SETS on PostgreSQL, a UNION ALL of GROUP BYs on SQLite (which lacks
+them). Medians and quartiles use `percentile_cont` on PostgreSQL and the same
+linear interpolation with window functions on SQLite; both are carried as
+exact integers (4 x the value) and rounded half away from zero to tenths, so
+both dialects give identical values.
+
+Parameters are named (`%(as_of)s`); literal percent signs are doubled.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from dataclasses import dataclass, field
+
+from ..catalogue import Indicator
+
+# The columns every units query yields besides its dimensions and measures.
+BASE_COLUMNS = ("period_type", "period", "complete")
+
+# Column of IndicatorValue that holds each always-carried dimension.
+ALWAYS_COLUMN = {"horizon_months": "horizon", "segment": "a1", "group": "a1", "outflow_reason": "a1"}
+
+
+class Dialect(ABC):
+    vendor = ""
+
+    @abstractmethod
+    def year(self, d: str) -> str: ...
+
+    @abstractmethod
+    def month(self, d: str) -> str: ...
+
+    @abstractmethod
+    def day(self, d: str) -> str: ...
+
+    @abstractmethod
+    def is_month_end(self, d: str) -> str: ...
+
+    @abstractmethod
+    def days_between(self, later: str, earlier: str) -> str: ...
+
+    @abstractmethod
+    def to_date(self, text: str) -> str: ...
+
+    def true(self) -> str:
+        return "TRUE"
+
+    # Shared, built on the primitives ---------------------------------------
+
+    def age(self, birth: str, on: str) -> str:
+        return (
+            f"({self.year(on)} - {self.year(birth)} - CASE WHEN {self.month(on)} * 100 + {self.day(on)} "
+            f"< {self.month(birth)} * 100 + {self.day(birth)} THEN 1 ELSE 0 END)"
+        )
+
+    def age_band(self, birth: str, on: str) -> str:
+        age = self.age(birth, on)
+        return (
+            f"CASE WHEN {birth} IS NULL THEN 'unknown' WHEN {age} < 25 THEN '<25' "
+            f"WHEN {age} < 50 THEN '25-49' ELSE '50+' END"
+        )
+
+    def month_diff(self, start: str, end: str) -> str:
+        return f"(({self.year(end)} - {self.year(start)}) * 12 + {self.month(end)} - {self.month(start)})"
+
+    def months_until(self, start: str, event: str) -> str:
+        """Least m with `event <= start + m months` (month arithmetic clamped to the month's end)."""
+        return f"({self.month_diff(start, event)} + CASE WHEN {self.day(event)} > {self.day(start)} THEN 1 ELSE 0 END)"
+
+    def months_within(self, start: str, until: str) -> str:
+        """Greatest m with `start + m months <= until`."""
+        return (
+            f"({self.month_diff(start, until)} - CASE WHEN {self.day(start)} > {self.day(until)} "
+            f"AND NOT {self.is_month_end(until)} THEN 1 ELSE 0 END)"
+        )
+
+    def collate_c(self, column: str) -> str:
+        return column
+
+
+class PostgresDialect(Dialect):
+    vendor = "postgresql"
+
+    def year(self, d):
+        return f"CAST(EXTRACT(YEAR FROM {d}) AS INTEGER)"
+
+    def month(self, d):
+        return f"CAST(EXTRACT(MONTH FROM {d}) AS INTEGER)"
+
+    def day(self, d):
+        return f"CAST(EXTRACT(DAY FROM {d}) AS INTEGER)"
+
+    def is_month_end(self, d):
+        return f"(EXTRACT(DAY FROM ({d} + 1)) = 1)"
+
+    def days_between(self, later, earlier):
+        return f"({later} - {earlier})"
+
+    def to_date(self, text):
+        return f"CAST({text} AS DATE)"
+
+    def collate_c(self, column):
+        return f'{column} COLLATE "C"'
+
+
+class SQLiteDialect(Dialect):
+    vendor = "sqlite"
+
+    def year(self, d):
+        return f"CAST(strftime('%%Y', {d}) AS INTEGER)"
+
+    def month(self, d):
+        return f"CAST(strftime('%%m', {d}) AS INTEGER)"
+
+    def day(self, d):
+        return f"CAST(strftime('%%d', {d}) AS INTEGER)"
+
+    def is_month_end(self, d):
+        return f"(strftime('%%d', date({d}, '+1 day')) = '01')"
+
+    def days_between(self, later, earlier):
+        return f"CAST(julianday({later}) - julianday({earlier}) AS INTEGER)"
+
+    def to_date(self, text):
+        return f"date({text})"
+
+    def true(self):
+        return "1"
+
+
+def dialect_for(connection) -> Dialect:
+    return PostgresDialect() if connection.vendor == "postgresql" else SQLiteDialect()
+
+
+@dataclass
+class Spec:
+    """One indicator's computation.
+
+    `units`: SQL yielding `period_type, period, complete` (0/1), a column per
+    dimension named `d_<dimension>` (always-carried ones too), and the columns
+    the measures read. `measures`: IndicatorValue column -> aggregate over the
+    units (`numerator`, `denominator`, `s1`..`s4`); `mature`: an aggregate
+    that is 1 when every unit had its full window (default: always mature).
+    `percentile`: for `days`, the units' column of day counts.
+    """
+
+    indicator: Indicator
+    units: str
+    measures: dict[str, str]
+    mature: str = "1"
+    percentile: str | None = None
+    ctes: list[str] = field(default_factory=list)
+
+
+def _tenths_from_quarters(q: str) -> str:
+    """A value held as q = 4 x value, in tenths rounded half away from zero (exact integer arithmetic)."""
+    return f"CASE WHEN {q} >= 0 THEN (5 * {q} + 1) / 2 ELSE -((1 - 5 * {q}) / 2) END"
+
+
+def _percentage_tenths(n: str, d: str) -> str:
+    """round_half_away_from_zero(100 n / d, 1) in tenths: floor((2000 n + d) / (2 d)), n, d >= 0."""
+    return f"CASE WHEN {d} > 0 THEN (2000 * {n} + {d}) / (2 * {d}) END"
+
+
+MEASURE_COLUMNS = ("numerator", "denominator", "s1", "s2", "s3", "s4")
+QUARTILES = (("q25", 1), ("q50", 2), ("q75", 3))
+
+
+def _aggregate_sqlite(spec: Spec) -> str:
+    ind = spec.indicator
+    always = [f"d_{d}" for d in ind.always]
+    branches = []
+    for grouping in ind.groupings:
+        keys = [*BASE_COLUMNS, *always, *[f"d_{d}" for d in grouping]]
+        b = [f"d_{d}" for d in grouping] + ["NULL"] * (2 - len(grouping))
+        select = [
+            *BASE_COLUMNS,
+            *always,
+            f"'{','.join(grouping)}' AS grp",
+            f"{b[0]} AS b1",
+            f"{b[1]} AS b2",
+            *[f"{expr} AS {col}" for col, expr in spec.measures.items()],
+            f"{spec.mature} AS mature_i",
+        ]
+        source = "u"
+        if spec.percentile:
+            # Rank within the cell; interpolate as percentile_cont does:
+            # position k(n-1)/4 (k = 1, 2, 3), carried as 4 x value.
+            part = ", ".join(keys)
+            source = (
+                f"(SELECT u.*, ROW_NUMBER() OVER (PARTITION BY {part} ORDER BY {spec.percentile}) - 1 AS rn, "
+                f"COUNT(*) OVER (PARTITION BY {part}) AS cnt FROM u) r"
+            )
+            x = spec.percentile
+            for name, k in QUARTILES:
+                lo = f"MAX(CASE WHEN rn = ({k} * (cnt - 1)) / 4 THEN {x} END)"
+                hi = f"COALESCE(MAX(CASE WHEN rn = ({k} * (cnt - 1)) / 4 + 1 THEN {x} END), {lo})"
+                frac = f"(({k} * (MAX(cnt) - 1)) % 4)".replace("%", "%%")
+                select.append(f"(4 * {lo} + {frac} * ({hi} - {lo})) AS {name}")
+        branches.append(f"SELECT {', '.join(select)} FROM {source} GROUP BY {', '.join(keys)}")
+    return "\nUNION ALL\n".join(branches)
+
+
+def _aggregate_postgres(spec: Spec) -> str:
+    ind = spec.indicator
+    always = [f"d_{d}" for d in ind.always]
+    dims = [f"d_{d}" for d in ind.by_dimensions]
+    select = [*BASE_COLUMNS, *always, *dims]
+    select += [f"{expr} AS {col}" for col, expr in spec.measures.items()]
+    select.append(f"{spec.mature} AS mature_i")
+    if dims:
+        select.append(f"GROUPING({', '.join(dims)}) AS gid")
+    else:
+        select.append("0 AS gid")
+    if spec.percentile:
+        for name, k in QUARTILES:
+            select.append(
+                f"CAST(ROUND(4 * percentile_cont({k / 4}) WITHIN GROUP (ORDER BY {spec.percentile})) AS BIGINT) AS {name}"
+            )
+    sets = ", ".join("(" + ", ".join(f"d_{d}" for d in g) + ")" for g in ind.groupings)
+    group_by = ", ".join([*BASE_COLUMNS, *always, f"GROUPING SETS ({sets})"])
+    inner = f"SELECT {', '.join(select)} FROM u GROUP BY {group_by}"
+
+    # GROUPING() sets bit i (most significant first) for a dimension aggregated away.
+    def mask(grouping: tuple[str, ...]) -> int:
+        return sum(1 << (len(dims) - 1 - i) for i, d in enumerate(ind.by_dimensions) if d not in grouping)
+
+    def case(pick) -> str:
+        whens = " ".join(f"WHEN {mask(g)} THEN {pick(g)}" for g in ind.groupings)
+        return f"CASE gid {whens} END"
+
+    grp = case(lambda g: f"'{','.join(g)}'")
+    b1 = case(lambda g: f"d_{g[0]}" if len(g) > 0 else "NULL")
+    b2 = case(lambda g: f"d_{g[1]}" if len(g) > 1 else "NULL")
+    outer = [*BASE_COLUMNS, *always, f"{grp} AS grp", f"{b1} AS b1", f"{b2} AS b2"]
+    outer += [*spec.measures.keys(), "mature_i"]
+    if spec.percentile:
+        outer += [name for name, _ in QUARTILES]
+    return f"SELECT {', '.join(outer)} FROM ({inner}) gs"
+
+
+def insert_values_sql(spec: Spec, dialect: Dialect) -> str:
+    """The one INSERT ... SELECT that writes all breakdowns of `spec` for run `%(run)s`."""
+    ind = spec.indicator
+    agg = _aggregate_postgres(spec) if dialect.vendor == "postgresql" else _aggregate_sqlite(spec)
+    columns = {c: "NULL" for c in ("horizon", "a1")}
+    for d in ind.always:
+        columns[ALWAYS_COLUMN[d]] = f"g.d_{d}"
+    measures = {c: (f"CAST(g.{c} AS BIGINT)" if c in spec.measures else "NULL") for c in MEASURE_COLUMNS}
+    if ind.unit == "percentage":
+        value = _percentage_tenths(measures["numerator"], measures["denominator"])
+    elif ind.unit == "days":
+        value = _tenths_from_quarters("g.q50")
+        measures["s1"] = _tenths_from_quarters("g.q25")
+        measures["s3"] = _tenths_from_quarters("g.q75")
+    else:
+        value = "NULL"
+    ctes = ", ".join([*spec.ctes, f"u AS ({spec.units})"])
+    return (
+        f"WITH {ctes}\n"
+        "INSERT INTO reporting_indicatorvalue (run_id, indicator, period_type, period, complete, grouping, "
+        "horizon, a1, b1, b2, numerator, denominator, value_tenths, s1, s2, s3, s4, mature)\n"
+        f"SELECT %(run)s, '{ind.code}', g.period_type, g.period, (g.complete = 1), g.grp, "
+        f"{columns['horizon']}, {columns['a1']}, g.b1, g.b2, "
+        f"{measures['numerator']}, {measures['denominator']}, {value}, "
+        f"{measures['s1']}, {measures['s2']}, {measures['s3']}, {measures['s4']}, (g.mature_i = 1)\n"
+        f"FROM ({agg}) g"
+    )

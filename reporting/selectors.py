@@ -1,0 +1,161 @@
+"""Reads of the reporting API: served blocks and precomputed value rows, as plain dicts.
+
+The hot path builds rows from `values_list` (no model serializer): one query
+for the blocks, one for the runs, one for the rows, through the
+`value_serving` index.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+
+from django.db import connection
+from django.db.models import F, Q
+from django.db.models.functions import Collate
+
+from .catalogue import Indicator, Stat
+from .models import IndicatorBlock, IndicatorRun, IndicatorValue, RunKind, RunStatus, ServedBlock
+
+MAX_ROWS = 50_000  # api.md: a larger answer is a 400 asking for a narrower range
+PERIOD_PATTERNS = {
+    "year": re.compile(r"^\d{4}$"),
+    "quarter": re.compile(r"^\d{4}-Q[1-4]$"),
+    "month": re.compile(r"^\d{4}-(0[1-9]|1[0-2])$"),
+}
+VALUE_FIELDS = (
+    "period", "horizon", "a1", "b1", "b2", "numerator", "denominator", "value_tenths",
+    "s1", "s2", "s3", "s4", "mature", "complete",
+)  # fmt: skip
+
+
+class NotServed(Exception):
+    """Nothing to serve: no published run, an unknown `run=`, or an indicator the run did not compute."""
+
+
+def succeeded_full_run(run_id) -> IndicatorRun:
+    run = IndicatorRun.objects.filter(pk=run_id, kind=RunKind.FULL, status=RunStatus.SUCCEEDED).first()
+    if run is None:
+        raise NotServed
+    return run
+
+
+def block_runs(
+    code: str, period_type: str, period_from: str | None, period_to: str | None, run: IndicatorRun | None
+) -> dict[str, int]:
+    """period -> the run whose values serve that block (served blocks, or one run's blocks)."""
+    blocks = ServedBlock.objects.all() if run is None else IndicatorBlock.objects.filter(run=run)
+    blocks = blocks.filter(indicator=code)
+    if not blocks.exists():
+        raise NotServed
+    blocks = blocks.filter(period_type=period_type)
+    if period_from:
+        blocks = blocks.filter(period__gte=period_from)
+    if period_to:
+        blocks = blocks.filter(period__lte=period_to)
+    return dict(blocks.values_list("period", "run_id"))
+
+
+def run_summaries(run_ids) -> list[dict]:
+    return list(
+        IndicatorRun.objects.filter(pk__in=run_ids)
+        .order_by("finished_at", "pk")
+        .values("id", "as_of", "lexicon_version", "finished_at")
+    )
+
+
+def _collated(field: str):
+    return Collate(F(field), "C" if connection.vendor == "postgresql" else "BINARY")
+
+
+@dataclass
+class Breakdown:
+    """A request's `by`: the stored grouping and, per named dimension, its column."""
+
+    grouping: tuple[str, ...]
+    named: list[str]
+
+    def column(self, dim: str) -> str:
+        return "b1" if self.grouping[0] == dim else "b2"
+
+
+def value_rows(ind: Indicator, period_type: str, blocks: dict[str, int], breakdown: Breakdown) -> list[tuple]:
+    """The stored rows of the served blocks, ordered as the contract says; at most MAX_ROWS + 1."""
+    by_run: dict[int, list[str]] = defaultdict(list)
+    for period, run_id in blocks.items():
+        by_run[run_id].append(period)
+    if not by_run:
+        return []
+    served = Q()
+    for run_id, periods in by_run.items():
+        served |= Q(run_id=run_id, period__in=periods)
+    order = ["period"]
+    for dim in ind.always:
+        order.append("horizon" if dim == "horizon_months" else _collated("a1"))
+    order += [_collated(breakdown.column(d)) for d in breakdown.named]
+    qs = (
+        IndicatorValue.objects.filter(indicator=ind.code, period_type=period_type, grouping=",".join(breakdown.grouping))
+        .filter(served)
+        .order_by(*order)
+        .values_list(*VALUE_FIELDS)
+    )
+    return list(qs[: MAX_ROWS + 1])
+
+
+def _tenths(value: int | None) -> float | None:
+    return None if value is None else value / 10
+
+
+def _small(n: int | None, k: int) -> bool:
+    return n is not None and 1 <= n <= k - 1
+
+
+def shape_row(ind: Indicator, row: tuple, breakdown: Breakdown, *, suppress: bool, k: int) -> dict:
+    """One result of the values API, with small cells suppressed when `suppress`."""
+    period, horizon, a1, b1, b2, num, den, tenths, s1, s2, s3, s4, mature, complete = row
+    slots = {"numerator": num, "value": tenths, "s1": s1, "s2": s2, "s3": s3, "s4": s4}
+    dimensions: dict = {}
+    for dim in ind.always:
+        dimensions[dim] = horizon if dim == "horizon_months" else a1
+    for dim in breakdown.named:
+        dimensions[dim] = b1 if breakdown.column(dim) == "b1" else b2
+    if ind.unit == "count":
+        value = num
+    else:
+        value = _tenths(tenths)
+    if suppress:
+        if ind.unit == "count":
+            hidden = _small(num, k)
+        elif ind.unit == "percentage":
+            hidden = _small(num, k) or _small(den, k) or (num is not None and den is not None and _small(den - num, k))
+        else:
+            hidden = _small(num, k)
+        if hidden:
+            return {
+                "period": period, "dimensions": dimensions, "numerator": None, "denominator": None,
+                "value": None, "suppressed": True, "mature": mature, "complete": complete, "stats": None,
+            }  # fmt: skip
+    stats = {}
+    for stat in ind.stat_keys:
+        stats[stat.key] = _stat_value(stat, slots, num, suppress=suppress, k=k)
+    return {
+        "period": period, "dimensions": dimensions, "numerator": num, "denominator": den, "value": value,
+        "suppressed": False, "mature": mature, "complete": complete, "stats": stats,
+    }  # fmt: skip
+
+
+def _stat_value(stat: Stat, slots: dict, n: int | None, *, suppress: bool, k: int):
+    raw = slots[stat.slot]
+    if stat.kind == "n":
+        return raw
+    if stat.kind in ("p25", "p75"):
+        # Quartiles only from 2k units for callers whose cells are suppressed.
+        if suppress and (n is None or n < 2 * k):
+            return None
+        return _tenths(raw)
+    if stat.kind in ("median", "tenths"):
+        return _tenths(raw)
+    if stat.kind == "person_count" and suppress and _small(raw, k):
+        return None
+    return raw
