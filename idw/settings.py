@@ -18,17 +18,23 @@ _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off", ""}
 
 
-def env_str(name: str, default: str | None = None) -> str | None:
-    """The variable `name` (or `DJANGO_<name>`), else `default`."""
+def env_lookup(name: str) -> tuple[str, str | None]:
+    """(the variable that is set, its value): `name` first, then `DJANGO_<name>`."""
     for key in (name, f"DJANGO_{name}"):
         value = os.environ.get(key)
         if value is not None:
-            return value
-    return default
+            return key, value
+    return name, None
+
+
+def env_str(name: str, default: str | None = None) -> str | None:
+    """The variable `name` (or `DJANGO_<name>`), else `default`."""
+    value = env_lookup(name)[1]
+    return default if value is None else value
 
 
 def env_bool(name: str, default: bool) -> bool:
-    value = env_str(name)
+    key, value = env_lookup(name)
     if value is None:
         return default
     lowered = value.strip().lower()
@@ -36,34 +42,34 @@ def env_bool(name: str, default: bool) -> bool:
         return True
     if lowered in _FALSE:
         return False
-    raise ImproperlyConfigured(f"{name} must be 1/0 or true/false, not {value!r}.")
+    raise ImproperlyConfigured(f"{key} must be 1/0 or true/false, not {value!r}.")
 
 
 def env_int(name: str, default: int, *, minimum: int = 0) -> int:
-    value = env_str(name)
+    key, value = env_lookup(name)
     if value is None or value.strip() == "":
         return default
     try:
         number = int(value)
     except ValueError:
-        raise ImproperlyConfigured(f"{name} must be a whole number, not {value!r}.") from None
+        raise ImproperlyConfigured(f"{key} must be a whole number, not {value!r}.") from None
     if number < minimum:
-        raise ImproperlyConfigured(f"{name} must be at least {minimum}, not {number}.")
+        raise ImproperlyConfigured(f"{key} must be at least {minimum}, not {number}.")
     return number
 
 
 def env_list(name: str, default: list[str]) -> list[str]:
-    value = env_str(name)
+    key, value = env_lookup(name)
     if value is None:
         return default
     items = [item.strip() for item in value.split(",") if item.strip()]
     if not items:
-        raise ImproperlyConfigured(f"{name} must list at least one value, comma-separated.")
+        raise ImproperlyConfigured(f"{key} must list at least one value, comma-separated.")
     return items
 
 
 def database_from_env() -> dict:
-    url = env_str("DATABASE_URL")
+    key, url = env_lookup("DATABASE_URL")
     if not url:
         return {
             "ENGINE": "django.db.backends.sqlite3",
@@ -73,19 +79,19 @@ def database_from_env() -> dict:
     try:
         config = dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True)
     except Exception as exc:  # dj-database-url raises several kinds
-        raise ImproperlyConfigured(f"DATABASE_URL cannot be read: {exc}") from None
+        raise ImproperlyConfigured(f"{key} cannot be read: {exc}") from None
     engine = config.get("ENGINE", "")
     if engine not in ("django.db.backends.postgresql", "django.db.backends.sqlite3"):
-        raise ImproperlyConfigured(f"DATABASE_URL must point at PostgreSQL or SQLite, not {engine or url!r}.")
+        raise ImproperlyConfigured(f"{key} must point at PostgreSQL or SQLite, not {engine or url!r}.")
     return config
 
 
 def redis_from_env() -> str | None:
-    url = env_str("REDIS_URL")
+    key, url = env_lookup("REDIS_URL")
     if url is None or url.strip() == "":
         return None
     if not url.startswith(("redis://", "rediss://", "unix://")):
-        raise ImproperlyConfigured(f"REDIS_URL must start with redis://, rediss:// or unix://, not {url!r}.")
+        raise ImproperlyConfigured(f"{key} must start with redis://, rediss:// or unix://, not {url!r}.")
     return url
 
 
@@ -93,7 +99,7 @@ DEBUG = env_bool("DEBUG", False)
 SECRET_KEY = env_str("SECRET_KEY")
 if not SECRET_KEY:
     if not DEBUG:
-        raise ImproperlyConfigured("SECRET_KEY is required unless DEBUG=1.")
+        raise ImproperlyConfigured("SECRET_KEY (or DJANGO_SECRET_KEY) is required unless DEBUG=1.")
     SECRET_KEY = "insecure-development-key-only-for-debug"  # noqa: S105 (DEBUG only)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]", "testserver"])
 
@@ -212,6 +218,20 @@ SPECTACULAR_SETTINGS = {
     # Enums that several fields share get one name each (apps add theirs).
     "ENUM_NAME_OVERRIDES": {
         "EducationLevelEnum": "trajectories.models.EducationLevel",
+        "ResidenceStatusKindEnum": "trajectories.models.ResidenceStatusKind",
+        "TrajectoryStatusEnum": "trajectories.models.TrajectoryStatus",
+        "ActionStatusEnum": "trajectories.models.ActionStatus",
+    },
+    # The flat 400 body every operation shares (idw.api.schema).
+    "APPEND_COMPONENTS": {
+        "schemas": {
+            "ValidationError": {
+                "type": "object",
+                "description": "One key per offending field (dotted paths for nested fields and list items; "
+                "`non_field_errors` for errors not tied to one field), each with a list of messages.",
+                "additionalProperties": {"type": "array", "items": {"type": "string"}},
+            }
+        }
     },
     # The schema, the docs and /healthz answer without credentials.
     "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],

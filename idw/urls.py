@@ -3,6 +3,7 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from .api.ping import PingView
 from .health import healthz
 
 admin.site.site_header = _("IDW: Integration through Work")
@@ -10,6 +11,7 @@ admin.site.site_title = _("IDW")
 admin.site.index_title = _("Case management")
 
 api_v1 = [
+    path("ping/", PingView.as_view(), name="ping"),
     path("", include("trajectories.api.urls")),
     path("", include("employers.api.urls")),
     path("", include("partners.api.urls")),

@@ -13,7 +13,7 @@ import datetime
 import logging
 from typing import Any
 
-from celery import group
+from celery import current_app, group
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -132,7 +132,7 @@ def run_nightly(*, attempt: int = 1) -> IndicatorRun | None:
         run, _created = indicator_run_request(nightly=True, attempt=attempt)
         return run
     except RunConflict as conflict:
-        if settings.CELERY_TASK_ALWAYS_EAGER:
+        if current_app.conf.task_always_eager:
             # No broker to wait with: the run in flight cannot be ours to wait for in-process.
             log.warning("nightly run skipped: run %s is in flight", conflict.run.pk)
             return None

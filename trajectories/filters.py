@@ -12,7 +12,16 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
-from .models import Action, ActionCategory, ActionStatus, ActionType, JobSeeker, Office, Trajectory
+from .models import (
+    Action,
+    ActionCategory,
+    ActionStatus,
+    ActionType,
+    JobSeeker,
+    Office,
+    Trajectory,
+    TrajectoryStatus,
+)
 from .validators import normalise_insz
 
 
@@ -68,7 +77,7 @@ class JobSeekerFilter(filters.FilterSet):
 
 class TrajectoryFilter(filters.FilterSet):
     job_seeker = filters.ModelChoiceFilter(queryset=_scoped(JobSeeker))
-    status = filters.ChoiceFilter(choices=[("open", _("open")), ("closed", _("closed"))], method="filter_status")
+    status = filters.ChoiceFilter(choices=TrajectoryStatus.choices, method="filter_status")
     started_after = filters.DateFilter(field_name="started_on", lookup_expr="gte")
     started_before = filters.DateFilter(field_name="started_on", lookup_expr="lte")
 
@@ -77,7 +86,7 @@ class TrajectoryFilter(filters.FilterSet):
         fields = ["job_seeker", "status", "type", "started_after", "started_before"]
 
     def filter_status(self, queryset, name, value):
-        return queryset.filter(outflow_on__isnull=(value == "open"))
+        return queryset.filter(outflow_on__isnull=(value == TrajectoryStatus.OPEN))
 
 
 class ActionFilter(filters.FilterSet):

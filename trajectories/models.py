@@ -213,6 +213,13 @@ class OutflowReason(models.TextChoices):
     UNKNOWN = "unknown", _("unknown")
 
 
+class TrajectoryStatus(models.TextChoices):
+    """Derived, never stored: `closed` exactly when `outflow_on` is set."""
+
+    OPEN = "open", _("open")
+    CLOSED = "closed", _("closed")
+
+
 class Trajectory(models.Model):
     """A job seeker's trajectory from intake (instroom) to outflow (uitstroom).
 
@@ -279,7 +286,7 @@ class Trajectory(models.Model):
 
     @property
     def status(self) -> str:
-        return "closed" if self.outflow_on else "open"
+        return TrajectoryStatus.CLOSED if self.outflow_on else TrajectoryStatus.OPEN
 
 
 class ActionCategory(models.TextChoices):

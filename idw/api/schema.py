@@ -4,7 +4,7 @@ The contract asks that each status an operation can answer is in the
 document with its body. Rather than repeat `@extend_schema(responses=...)` on
 every view, this AutoSchema adds the errors every endpoint under /api/v1/
 shares: 401 and 403 everywhere (a role check runs first), 404 on paths with
-an id or code, and 400 (the flat error map) on writes and on lists with
+an id or code, and 400 (the flat error map) on writes, deletes and lists with
 filters. A view's own `@extend_schema` entries for a code win.
 """
 
@@ -19,13 +19,11 @@ class ErrorDetailSerializer(serializers.Serializer):
     detail = serializers.CharField()
 
 
-# `{"field": ["message"], "nested.0.field": ["message"], "non_field_errors": [...]}`
-FLAT_ERRORS_SCHEMA = {
-    "type": "object",
-    "description": "One key per offending field (dotted paths for nested fields and list items; "
-    "`non_field_errors` for errors not tied to one field), each with a list of messages.",
-    "additionalProperties": {"type": "array", "items": {"type": "string"}},
-}
+# Registered once under components (SPECTACULAR_SETTINGS["APPEND_COMPONENTS"]).
+VALIDATION_ERROR_REF = {"$ref": "#/components/schemas/ValidationError"}
+# The flat 400 body, for views that declare their own responses:
+# `{"field": ["message"], "nested.0.field": ["message"], "non_field_errors": [...]}`.
+FLAT_ERRORS_SCHEMA = VALIDATION_ERROR_REF
 
 ERRORS = {
     "400": OpenApiResponse(FLAT_ERRORS_SCHEMA, description="Invalid input; nothing was stored."),
@@ -43,7 +41,8 @@ class AutoSchema(BaseAutoSchema):
         if "{" in self.path:
             codes.append("404")
         has_filters = self._is_list_view() and bool(getattr(self.view, "filterset_class", None))
-        if self.method in ("POST", "PUT", "PATCH") or (self.method == "GET" and has_filters):
+        # DELETE too: a guard may refuse it (a trajectory a referral depends on).
+        if self.method in ("POST", "PUT", "PATCH", "DELETE") or (self.method == "GET" and has_filters):
             codes.append("400")
         return codes
 

@@ -2,6 +2,7 @@
 
 import datetime
 import hashlib
+import io
 
 import pytest
 from django.db.models import F
@@ -61,9 +62,10 @@ def _forget_employers_data() -> None:
     Employer.objects.update(nace_code=None, municipality_nis=None)
 
 
-def test_synthetic_employers_data_follows_the_rules_and_repeats(tmp_path):
-    synth = Synth(seed=7, scale=0.0003, start=datetime.date(2016, 1, 1), end=datetime.date(2018, 12, 31),
-                  stdout=open(tmp_path / "log.txt", "w"))  # fmt: skip
+def test_synthetic_employers_data_follows_the_rules_and_repeats():
+    synth = Synth(
+        seed=7, scale=0.0003, start=datetime.date(2016, 1, 1), end=datetime.date(2018, 12, 31), stdout=io.StringIO()
+    )
     generate_reference(synth)
     generate_case_records(synth)
     counts = synthetic.generate(synth)

@@ -3,16 +3,28 @@
 import threading
 
 import pytest
+from django.core.management import call_command
 from django.db import connection
 
 from partners.models import Referral
 from tests.partners.conftest import referral_body
 from trajectories.models import ChangeRecord
 
-# serialized_rollback: a transactional test flushes every table at its end;
-# this puts back the rows the migrations load (regions, action types ...), so
-# that later tests and the next --reuse-db run still find them.
-pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _keep_migration_data(django_db_setup, django_db_blocker):
+    """A transactional test empties every table when it ends, the rows the
+    migrations loaded (regions, action types, competences ...) included; with
+    --reuse-db the next run would start without them. Put them back once this
+    module's tests are done: the module fixture ends after the last flush."""
+    with django_db_blocker.unblock():
+        contents = connection.creation.serialize_db_to_string()
+    yield
+    with django_db_blocker.unblock():
+        call_command("flush", interactive=False, inhibit_post_migrate=True, verbosity=0)
+        connection.creation.deserialize_db_from_string(contents)
 
 
 def _race(post, count: int = 2) -> list:

@@ -6,7 +6,7 @@ from rest_framework import serializers
 from employers.models import Employer
 from partners.models import Partner, Project
 
-from ..models import Action, ActionType, JobSeeker, Office, ResidenceStatus, Trajectory
+from ..models import Action, ActionType, JobSeeker, Office, ResidenceStatus, Trajectory, TrajectoryStatus
 from ..validators import normalise_insz, validate_insz
 
 
@@ -94,7 +94,7 @@ class ScopedPrimaryKeyRelatedField(serializers.PrimaryKeyRelatedField):
 
 class TrajectorySerializer(serializers.ModelSerializer):
     job_seeker = ScopedPrimaryKeyRelatedField(queryset=JobSeeker.objects.all())
-    status = serializers.ChoiceField(choices=[("open", "open"), ("closed", "closed")], read_only=True)
+    status = serializers.ChoiceField(choices=TrajectoryStatus.choices, read_only=True)
     intake_office = serializers.PrimaryKeyRelatedField(read_only=True)
 
     class Meta:

@@ -30,11 +30,15 @@ class OfficeViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, ReferenceV
 
 
 class ActionTypeViewSet(ReferenceViewSet):
+    """The catalogue of action types (read-only)."""
+
     queryset = ActionType.objects.all()
     serializer_class = ActionTypeSerializer
 
 
 class CaseViewSet(ScopedMixin, ServiceWriteMixin, viewsets.GenericViewSet):
+    """Case records: a mediator sees their own office's files, admin all; another office's is 404."""
+
     read_roles = write_roles = CASE_ROLES
 
 
@@ -46,6 +50,9 @@ class JobSeekerViewSet(
     mixins.UpdateModelMixin,
     mixins.DestroyModelMixin,
 ):
+    """Job seekers (werkzoekenden). A second one with the same INSZ is refused; a mediator registers
+    in their own office only; moving a person to another office is an admin action."""
+
     queryset = (
         JobSeeker.objects.with_target_group()
         .prefetch_related(Prefetch("residence_statuses", queryset=ResidenceStatus.objects.order_by("valid_from", "id")))
@@ -74,6 +81,8 @@ class JobSeekerViewSet(
 
 
 class TrajectoryViewSet(CaseViewSet, viewsets.ModelViewSet):
+    """Trajectories from intake to outflow: one open per person, never overlapping, no future dates."""
+
     queryset = Trajectory.objects.order_by("id")
     serializer_class = TrajectorySerializer
     filterset_class = TrajectoryFilter
@@ -89,6 +98,8 @@ class TrajectoryViewSet(CaseViewSet, viewsets.ModelViewSet):
 
 
 class ActionViewSet(CaseViewSet, viewsets.ModelViewSet):
+    """Actions within their trajectory's dates; they keep the trajectory's first/last action dates."""
+
     queryset = Action.objects.select_related("action_type").prefetch_related("competences").order_by("id")
     serializer_class = ActionSerializer
     filterset_class = ActionFilter

@@ -1,0 +1,358 @@
+"""`make bench SCALE=S`: IDW's benchmark on PostgreSQL + Redis with real Celery workers.
+
+Every figure is measured in one run, side by side with a baseline measured on
+the same data and server, and reported as a ratio:
+- B1 = `SELECT count(*) FROM actions GROUP BY employer_id`; the full recompute
+  and the incremental runs as ratios to it (and to each other);
+- a bare authenticated JSON view ("hello", /api/v1/ping/) against the values
+  endpoint under the same gunicorn and load client, concurrency 8;
+- single referral POSTs, and bulk ingest beside a raw COPY of the same rows.
+
+It recreates the database `<DATABASE_URL's name>_bench` (never the one
+DATABASE_URL names), prints one table and writes bench/results/scale-S.json.
+"""
+
+import argparse
+import datetime
+import json
+import os
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+from . import procs
+from .load import request_json, run_load
+
+RESULTS = Path(__file__).resolve().parent / "results"
+AS_OF = "2018-12-31"
+CONCURRENCY = 8
+
+
+def bench_env(scale: float) -> dict[str, str]:
+    url = os.environ.get("DATABASE_URL", "")
+    redis_url = os.environ.get("REDIS_URL", "")
+    if not url.startswith(("postgres://", "postgresql://")) or not redis_url:
+        sys.exit("make bench needs DATABASE_URL (PostgreSQL) and REDIS_URL (Redis); see docs/performance.md")
+    parts = urlsplit(url)
+    name = parts.path.lstrip("/") or "idw"
+    bench_url = urlunsplit(parts._replace(path=f"/{name}_bench"))
+    env = dict(os.environ)
+    env.update(
+        DATABASE_URL=bench_url,
+        REDIS_URL=redis_url,
+        DEBUG="0",
+        SECRET_KEY=os.environ.get("SECRET_KEY", "bench-only-secret-key-0123456789abcdefghijklmnop"),
+        ALLOWED_HOSTS="127.0.0.1,localhost",
+        SECURE_SSL_REDIRECT="0",
+        DJANGO_SETTINGS_MODULE="idw.settings",
+    )
+    return env
+
+
+def recreate_database(env: dict[str, str]) -> None:
+    import psycopg
+
+    parts = urlsplit(env["DATABASE_URL"])
+    name = parts.path.lstrip("/")
+    admin_url = urlunsplit(parts._replace(path="/postgres"))
+    with psycopg.connect(admin_url, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{name}"')
+
+
+def manage(env: dict[str, str], *args: str) -> float:
+    started = time.perf_counter()
+    subprocess.run([sys.executable, "manage.py", *args], cwd=procs.ROOT, env=env, check=True)
+    return time.perf_counter() - started
+
+
+def setup_django(env: dict[str, str]) -> None:
+    os.environ.update(env)
+    import django
+
+    django.setup()
+
+
+def measure_b1() -> float:
+    from django.db import connection
+
+    best = float("inf")
+    with connection.cursor() as cursor:
+        for _ in range(3):
+            started = time.perf_counter()
+            cursor.execute("SELECT count(*) FROM trajectories_action GROUP BY employer_id")
+            cursor.fetchall()
+            best = min(best, time.perf_counter() - started)
+    return best
+
+
+def keys() -> dict[str, str]:
+    from accounts.services import api_client_upsert
+    from partners.models import Partner
+
+    partner = Partner.objects.order_by("code").first()
+    return {
+        "admin": api_client_upsert(username="bench-admin", role="admin")[1],
+        "reporting": api_client_upsert(username="bench-reporting", role="reporting")[1],
+        "partner": api_client_upsert(username="bench-partner", role="partner", partner_code=partner.code)[1],
+    }
+
+
+def headers(key: str) -> dict[str, str]:
+    return {"Authorization": f"Token {key}", "Content-Type": "application/json", "Accept": "application/json"}
+
+
+def wait_for_run(run_id: int, timeout: float = 3600) -> dict:
+    from reporting.models import IndicatorRun
+
+    deadline = time.perf_counter() + timeout
+    while time.perf_counter() < deadline:
+        run = IndicatorRun.objects.filter(pk=run_id).values().first()
+        if run["status"] in ("succeeded", "failed"):
+            return run
+        time.sleep(0.2)
+    raise TimeoutError(f"run {run_id} did not finish in {timeout} s")
+
+
+def full_run(port: int, admin_key: str) -> tuple[float, dict]:
+    started = time.perf_counter()
+    body = json.dumps({"as_of": AS_OF}).encode()
+    status, answer = request_json(port, "POST", "/api/v1/reporting/runs/", headers(admin_key), body)
+    if status not in (200, 202):
+        raise RuntimeError(f"POST runs answered {status}: {answer[:300]!r}")
+    run = wait_for_run(json.loads(answer)["id"])
+    if run["status"] != "succeeded":
+        raise RuntimeError(f"run {run['id']} failed: {run.get('error')}")
+    return time.perf_counter() - started, run
+
+
+def incremental_after(changes: int) -> float | None:
+    """Record `changes` rows of mediator work through the services, then time one incremental run."""
+    try:
+        from reporting.services import incremental_run_now
+    except ImportError:
+        return None
+    from . import mediator_work
+
+    mediator_work.record(changes)
+    started = time.perf_counter()
+    run = incremental_run_now()
+    if run is None:
+        return None
+    run = wait_for_run(run.pk)
+    if run["status"] != "succeeded":
+        raise RuntimeError(f"incremental run {run['id']} failed: {run.get('error')}")
+    return time.perf_counter() - started
+
+
+def referral_item(partner_run: str, i: int) -> dict:
+    from trajectories.validators import make_insz
+
+    birth = datetime.date(1980, 1, 1) + datetime.timedelta(days=i % 9000)
+    return {
+        "external_id": f"bench-{partner_run}-{i}",
+        "referred_on": "2018-06-01",
+        "person": {
+            "insz": make_insz(birth, i % 997 + 1),
+            "first_name": "Bench",
+            "last_name": f"Person{i}",
+            "birth_date": birth.isoformat(),
+        },
+        "housing": "own_housing",
+        "reason": "benchmark",
+    }
+
+
+def single_posts(port: int, key: str, count: int) -> dict:
+    latencies = []
+    tag = uuid.uuid4().hex[:8]
+    for i in range(count):
+        body = json.dumps(referral_item(tag, i)).encode()
+        started = time.perf_counter()
+        status, _ = request_json(port, "POST", "/api/v1/referrals/", headers(key), body)
+        latencies.append((time.perf_counter() - started) * 1000)
+        if status != 201:
+            raise RuntimeError(f"referral POST answered {status}")
+    latencies.sort()
+    return {"p50": latencies[len(latencies) // 2], "p99": latencies[int(len(latencies) * 0.99) - 1]}
+
+
+def bulk_ingest(port: int, key: str, batches: int, size: int = 500) -> tuple[float, list[dict]]:
+    from concurrent.futures import ThreadPoolExecutor
+
+    tag = uuid.uuid4().hex[:8]
+    payloads = [[referral_item(tag, b * size + i) for i in range(size)] for b in range(batches)]
+
+    def send(items: list[dict]) -> None:
+        status, answer = request_json(
+            port, "POST", "/api/v1/referrals/bulk/", headers(key), json.dumps({"referrals": items}).encode()
+        )
+        if status != 200 or any(r["status"] != 201 for r in json.loads(answer)["results"]):
+            raise RuntimeError(f"bulk answered {status}: {answer[:300]!r}")
+
+    started = time.perf_counter()
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        list(pool.map(send, payloads))
+    return batches * size / (time.perf_counter() - started), [item for batch in payloads for item in batch]
+
+
+def copy_ingest(items: list[dict]) -> float:
+    """The same rows into a scratch copy of the referral table by raw COPY: the floor for bulk ingest."""
+    from django.db import connection
+
+    from partners.models import Partner
+
+    partner = Partner.objects.order_by("code").first().code
+    with connection.cursor() as cursor:
+        cursor.execute("DROP TABLE IF EXISTS bench_referral_copy")
+        cursor.execute("CREATE UNLOGGED TABLE bench_referral_copy (LIKE partners_referral INCLUDING ALL)")
+        started = time.perf_counter()
+        raw = cursor.connection
+        with raw.cursor() as pg, pg.copy(
+            "COPY bench_referral_copy (id, partner_id, external_id, referred_on, person, body_hash, status, "
+            "status_history, reason, housing, created_at, updated_at) FROM STDIN"
+        ) as copy:
+            now = datetime.datetime.now(datetime.UTC)
+            for item in items:
+                copy.write_row(
+                    (
+                        uuid.uuid4(),
+                        partner,
+                        item["external_id"],
+                        item["referred_on"],
+                        json.dumps(item["person"]),
+                        "0" * 64,
+                        "received",
+                        json.dumps([{"status": "received", "on": item["referred_on"], "at": now.isoformat()}]),
+                        item["reason"],
+                        item["housing"],
+                        now,
+                        now,
+                    )
+                )
+        elapsed = time.perf_counter() - started
+        cursor.execute("DROP TABLE bench_referral_copy")
+    return len(items) / elapsed
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--scale", type=float, default=0.001)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--seconds", type=float, default=10.0, help="duration of each load phase")
+    parser.add_argument("--port", type=int, default=8765)
+    args = parser.parse_args()
+    smoke = args.scale < 0.01
+    seconds = 2.0 if smoke else args.seconds
+    env = bench_env(args.scale)
+    RESULTS.mkdir(exist_ok=True)
+    logs = RESULTS / f"scale-{args.scale:g}.log"
+    logs.write_text("")
+
+    print(f"== IDW benchmark, scale {args.scale:g}, as_of {AS_OF}", flush=True)
+    recreate_database(env)
+    manage(env, "migrate", "--no-input", "-v0")
+    generate_s = manage(
+        env, "generate_synthetic", "--scale", str(args.scale), "--seed", str(args.seed), "--end", AS_OF
+    )
+    setup_django(env)
+    b1_s = measure_b1()
+    api_keys = keys()
+    result: dict = {"scale": args.scale, "generate_s": round(generate_s, 2), "b1_s": round(b1_s, 4)}
+
+    server = worker = None
+    try:
+        server = procs.start_server(env, port=args.port, log=logs)
+        worker = procs.start_worker(env, concurrency=2, log=logs)
+        with procs.PeakRss(worker.pid) as peak:
+            recompute_s, run = full_run(args.port, api_keys["admin"])
+        result.update(
+            recompute_s=round(recompute_s, 2),
+            recompute_ratio=round(recompute_s / b1_s, 1),
+            values_written=run["values_written"],
+            worker_peak_rss_mb=round(peak.peak_mb, 1),
+        )
+        minute = incremental_after(20)
+        if minute is not None:
+            from trajectories.models import Action
+
+            day = incremental_after(max(20, Action.objects.count() // 1000))
+            result.update(
+                incremental_s=round(minute, 3),
+                incremental_b1_ratio=round(minute / b1_s, 1),
+                incremental_ratio=round(minute / recompute_s, 4),
+                incremental_day_s=round(day, 3),
+                incremental_day_ratio=round(day / recompute_s, 4),
+            )
+
+        values_path = f"/api/v1/reporting/indicators/sd1.intake/values/?period_type=year&by=region"
+        reporting = headers(api_keys["reporting"])
+        hello = run_load(port=args.port, path="/api/v1/ping/", headers=reporting, concurrency=CONCURRENCY, seconds=seconds)
+        values = run_load(port=args.port, path=values_path, headers=reporting, concurrency=CONCURRENCY, seconds=seconds)
+        status, _ = request_json(args.port, "GET", values_path, reporting)
+        etag_headers = dict(reporting)
+        import http.client
+
+        conn = http.client.HTTPConnection("127.0.0.1", args.port)
+        conn.request("GET", values_path, headers=reporting)
+        response = conn.getresponse()
+        response.read()
+        etag_headers["If-None-Match"] = response.getheader("ETag") or ""
+        conn.close()
+        not_modified = run_load(
+            port=args.port, path=values_path, headers=etag_headers, concurrency=CONCURRENCY, seconds=seconds, expect=(304,)
+        )
+        result.update(
+            hello_rps=round(hello.rps, 1),
+            hello_p50_ms=round(hello.p50, 2),
+            hello_p99_ms=round(hello.p99, 2),
+            values_rps=round(values.rps, 1),
+            values_rps_ratio=round(values.rps / hello.rps, 3),
+            values_p50_ms=round(values.p50, 2),
+            values_p99_ms=round(values.p99, 2),
+            values_304_rps_ratio=round(not_modified.rps / hello.rps, 3),
+            values_304_p99_ms=round(not_modified.p99, 2),
+            load_failures=hello.failures + values.failures + not_modified.failures,
+        )
+
+        # The values endpoint while a full recompute runs on one worker process.
+        procs.stop(worker)
+        worker = procs.start_worker(env, concurrency=1, log=logs)
+        body = json.dumps({"as_of": AS_OF, "publish": False}).encode()
+        status, answer = request_json(args.port, "POST", "/api/v1/reporting/runs/", headers(api_keys["admin"]), body)
+        busy_run = json.loads(answer)["id"]
+        time.sleep(0.5)
+        busy = run_load(
+            port=args.port, path=values_path, headers=reporting, concurrency=CONCURRENCY, seconds=seconds
+        )
+        wait_for_run(busy_run)
+        result.update(
+            values_p99_during_recompute_ms=round(busy.p99, 2),
+            values_p99_during_recompute_ratio=round(busy.p99 / values.p99, 2),
+            load_failures_during_recompute=busy.failures,
+        )
+
+        single = single_posts(args.port, api_keys["partner"], 50 if smoke else 500)
+        bulk_rate, items = bulk_ingest(args.port, api_keys["partner"], 2 if smoke else 20)
+        result.update(
+            referral_post_p50_ms=round(single["p50"], 2),
+            referral_post_p99_ms=round(single["p99"], 2),
+            bulk_items_per_s=round(bulk_rate),
+            copy_items_per_s=round(copy_ingest(items)),
+        )
+    finally:
+        procs.stop(worker)
+        procs.stop(server)
+
+    out = RESULTS / f"scale-{args.scale:g}.json"
+    out.write_text(json.dumps(result, indent=2) + "\n")
+    width = max(len(k) for k in result)
+    print("\n".join(f"{k:<{width}}  {v}" for k, v in result.items()))
+    print(f"written to {out.relative_to(procs.ROOT)}")
+
+
+if __name__ == "__main__":
+    main()
