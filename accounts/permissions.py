@@ -57,6 +57,8 @@ ADMIN_SITE_PERMISSIONS: dict[str, dict[str, frozenset[str]]] = {
         "employers.competencescore": VIEW,
         "partners.partner": VIEW,
         "partners.project": VIEW,
+        # The referral inbox: accept and reject are admin actions (change permission).
+        "partners.referral": frozenset({"view", "change"}),
     },
     Role.COMPLAINTS: {
         "employers.discriminationcomplaint": ALL,

@@ -18,6 +18,7 @@ actions read (by id), so the same seed and window give the same rows.
 
 from __future__ import annotations
 
+import bisect
 import datetime
 
 from trajectories.models import Action, ActionCategory, ActionType
@@ -89,13 +90,29 @@ SCREENING_FIELDS = ["id", "action", "screened_on", "employer", "provider", "comp
 PLANNED_ACTION_FIELDS = ["id", "trajectory", "action_type", "started_on", "status", "interpreter_used"]
 
 
+class _Table:
+    """A weighted choice drawn with one uniform number: cumulative weights and a bisection."""
+
+    def __init__(self, pairs) -> None:
+        self.values = [value for value, _ in pairs]
+        total, self.cumulative = 0.0, []
+        for _, weight in pairs:
+            total += weight
+            self.cumulative.append(total)
+        self.cumulative = [c / total for c in self.cumulative]
+
+    def draw(self, r):
+        return self.values[min(bisect.bisect_right(self.cumulative, r.random()), len(self.values) - 1)]
+
+
+_TABLES: dict[int, _Table] = {}
+
+
 def _weighted(r, pairs):
-    x = r.random() * sum(w for _, w in pairs)
-    for value, weight in pairs:
-        x -= weight
-        if x < 0:
-            return value
-    return pairs[-1][0]
+    table = _TABLES.get(id(pairs))
+    if table is None:
+        table = _TABLES[id(pairs)] = _Table(pairs)
+    return table.draw(r)
 
 
 def generate(synth: Synth) -> dict[str, int]:

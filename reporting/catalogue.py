@@ -15,7 +15,11 @@ from itertools import combinations
 EXTRA_PAIRS = [("age_band", "gender"), ("channel", "ground"), ("partner", "housing"), ("action_category", "age_band")]
 
 OBJECTIVES: list[tuple[str, str, str]] = [
-    ("sd1", "Iedereen van buitenlandse herkomst snel en duurzaam aan het werk", "Everyone of foreign origin quickly and durably at work"),
+    (
+        "sd1",
+        "Iedereen van buitenlandse herkomst snel en duurzaam aan het werk",
+        "Everyone of foreign origin quickly and durably at work",
+    ),
     ("td1.1", "Snelle, duurzame trajecten op maat", "Fast, durable, tailored trajectories"),
     ("sd2", "Werkgevers benutten het talent van de doelgroep", "Employers use the target group's talent"),
     ("td2.1", "Competenties erkennen op de werkvloer", "Recognising competences on the work floor"),
@@ -94,8 +98,12 @@ class Indicator:
     @property
     def stat_keys(self) -> tuple[Stat, ...]:
         if self.unit == "days":
-            return (Stat("n", "numerator", "n"), Stat("p25", "s1", "p25"), Stat("median", "value", "median"),
-                    Stat("p75", "s3", "p75"))
+            return (
+                Stat("n", "numerator", "n"),
+                Stat("p25", "s1", "p25"),
+                Stat("median", "value", "median"),
+                Stat("p75", "s3", "p75"),
+            )
         return self.stats
 
 
@@ -113,9 +121,7 @@ HORIZON_NL = (
 HORIZON_EN = " A row is mature when every trajectory of the cohort has had the full horizon by the as-of date."
 GROUP_NL = " Enkel trajecten van werkzoekenden in de doelgroep volgens de lexiconversie van de berekening."
 GROUP_EN = " Only trajectories of job seekers in the target group under the run's lexicon version."
-PROTECTED_NL = (
-    "erkend vluchteling, subsidiair beschermde, of asielzoeker in procedure met arbeidskaart C"
-)
+PROTECTED_NL = "erkend vluchteling, subsidiair beschermde, of asielzoeker in procedure met arbeidskaart C"
 PROTECTED_EN = "recognised refugee, subsidiary protection, or asylum seeker with work permit C"
 
 INTAKE_DIMS = (
@@ -147,7 +153,7 @@ INDICATORS: list[Indicator] = [
         "clamped to the last day of the month." + HORIZON_EN + GROUP_EN,
         ("horizon_months", "region", "age_band", "gender", "residence_status", "trajectory_type", "education_level",
          "dutch_level"),
-        always=("horizon_months",), family="sd1",
+        always=("horizon_months",), family="sd1", stats=(Stat("cumulative_incidence", "s1", "tenths"),),
     ),
     Indicator(
         "sd1.status_at_horizon", "percentage", "Situatie na N maanden", "Status at the horizon",
@@ -158,7 +164,7 @@ INDICATORS: list[Indicator] = [
         "(still in a trajectory): the share of the cohort in that state at start + N months. The rows of one cohort "
         "and horizon add up to 100 (up to rounding)." + GROUP_EN,
         ("horizon_months", "outflow_reason", "trajectory_type", "region"),
-        always=("horizon_months", "outflow_reason"),
+        always=("horizon_months", "outflow_reason"), family="sd1_sd2",
     ),
     Indicator(
         "sd1.protected_status_share", "percentage", "Aandeel met beschermingsstatus", "Share with protected status",
@@ -224,19 +230,19 @@ INDICATORS: list[Indicator] = [
         "van de periode, of de peildatum van de berekening als die vroeger valt).",
         "Number of distinct target-group job seekers with a trajectory open on the reference date (the last day of "
         "the period, or the run's as-of date if earlier).",
-        ("region", "residence_status", "age_band"),
+        ("region", "residence_status", "age_band"), family="sd1_sd2",
     ),
     Indicator(
         "td2.1.technical_screenings", "count", "Technische screenings", "Technical screenings",
         "Aantal competentiescreenings (op de werkvloer en de opleidingsvloer) met screeningsdatum in de periode.",
         "Number of competence screenings (work floor and training floor) screened in the period.",
-        ("action_type", "region"),
+        ("action_type", "region"), family="td2",
     ),
     Indicator(
         "td2.1.competence_gap_share", "percentage", "Aandeel ontbrekende competenties", "Share of missing competences",
         "Noemer = competentiescores gegeven in screenings in de periode; teller = die met score 0 (ontbreekt).",
         "Denominator = competence scores given in screenings in the period; numerator = those scored 0 (missing).",
-        ("action_type", "region"),
+        ("action_type", "region"), family="td2",
     ),
     Indicator(
         "td2.2.employer_campaigns", "count", "Campagnes naar werkgevers", "Employer campaigns",
@@ -245,7 +251,7 @@ INDICATORS: list[Indicator] = [
         "Number of campaigns with objective td2.2 held in the period; stats give the sums of potential and measured "
         "reach.",
         ("audience",), disclosive=False,
-        stats=(Stat("potential_reach", "s1"), Stat("measured_reach", "s2")),
+        stats=(Stat("potential_reach", "s1"), Stat("measured_reach", "s2")), family="td2",
     ),
     # SD3 / TD3.1 / TD3.2 ---------------------------------------------------
     Indicator(
@@ -254,14 +260,14 @@ INDICATORS: list[Indicator] = [
         "steekproefgrootte gedeeld door 100, noemer = som van de steekproefgroottes.",
         "Perception survey results measured in the period: numerator = sum of agree share times sample size divided "
         "by 100, denominator = sum of sample sizes.",
-        (), disclosive=False,
+        (), disclosive=False, family="sd3_td3",
     ),
     Indicator(
         "td3.1.campaigns", "count", "Sensibiliseringscampagnes", "Awareness campaigns",
         "Aantal campagnes met doelstelling td3.1 gehouden in de periode; stats als bij td2.2.",
         "Number of campaigns with objective td3.1 held in the period; stats as for td2.2.",
         ("audience",), disclosive=False,
-        stats=(Stat("potential_reach", "s1"), Stat("measured_reach", "s2")),
+        stats=(Stat("potential_reach", "s1"), Stat("measured_reach", "s2")), family="sd3_td3",
     ),
     Indicator(
         "td3.1.complaints_received", "count", "Ontvangen klachten discriminatie", "Discrimination complaints received",
@@ -269,7 +275,7 @@ INDICATORS: list[Indicator] = [
         "kan meerdere gronden hebben.",
         "Number of discrimination complaints received in the period; all complainants, not only the target group. "
         "A complaint can have several grounds.",
-        ("channel", "ground"),
+        ("channel", "ground"), family="sd3_td3",
     ),
     Indicator(
         "td3.1.complaints_timely", "percentage", "Tijdig behandelde klachten", "Complaints handled on time",
@@ -279,13 +285,13 @@ INDICATORS: list[Indicator] = [
         "Complaints received in the period; denominator = those closed on or before the as-of date or whose closing "
         "deadline has passed; numerator = those acknowledged by the acknowledgement deadline and closed by the "
         "closing deadline, both on or before the as-of date.",
-        ("channel",),
+        ("channel",), family="sd3_td3",
     ),
     Indicator(
         "td3.1.vacancy_checks", "count", "Vacaturescreenings", "Vacancy checks",
         "Aantal vacaturescreenings in de periode; stats geeft het aantal discriminerende vacatures.",
         "Number of vacancy checks in the period; stats give the number of discriminatory vacancies.",
-        ("measure",), disclosive=False, stats=(Stat("discriminatory", "s1"),),
+        ("measure",), disclosive=False, stats=(Stat("discriminatory", "s1"),), family="sd3_td3",
     ),
     Indicator(
         "td3.2.mentoring", "count", "Mentoring", "Mentoring",
@@ -293,7 +299,7 @@ INDICATORS: list[Indicator] = [
         "op de startdatum van de actie.",
         "Number of mentoring actions started in the period; stats.protected = those of people with a protected "
         "status on the action's start.",
-        ("residence_status", "region"), stats=(Stat("protected", "s1", "person_count"),),
+        ("residence_status", "region"), stats=(Stat("protected", "s1", "person_count"),), family="sd3_td3",
     ),
     # SD4 / TD4.1-4.5 ---------------------------------------------------------
     Indicator(
@@ -305,7 +311,7 @@ INDICATORS: list[Indicator] = [
         "registered on or before the as-of date; by partner and year also the agreement's target.",
         ("partner", "partner_kind", "housing"),
         stats=(Stat("accepted", "s1", "person_count"), Stat("rejected", "s2", "person_count"),
-               Stat("registered", "s3", "person_count"), Stat("target", "s4")),
+               Stat("registered", "s3", "person_count"), Stat("target", "s4")), family="td4_1",
     ),
     Indicator(
         "td4.1.referral_registration_rate", "percentage", "Omzetting van toeleidingen", "Referral conversion",
@@ -313,7 +319,7 @@ INDICATORS: list[Indicator] = [
         "ingeschreven met een inschrijvingsdatum ten laatste 30 dagen na de toeleiding.",
         "Referrals in the period with referral date + 30 days on or before the as-of date; numerator = those "
         "registered with a registration date at most 30 days after the referral.",
-        ("partner", "partner_kind", "housing"),
+        ("partner", "partner_kind", "housing"), family="td4_1",
     ),
     Indicator(
         "td4.2.youth_actions", "count", "Acties voor jongeren en NBMV", "Actions for youth and unaccompanied minors",
@@ -322,7 +328,7 @@ INDICATORS: list[Indicator] = [
         "beide groepen zitten.",
         "Actions started in the period by target-group job seekers younger than 25 on the action's start (group "
         "youth) or who arrived as unaccompanied minors (group unaccompanied_minor); one person can be in both.",
-        ("group", "action_category"), always=("group",),
+        ("group", "action_category"), always=("group",), family="td4",
     ),
     Indicator(
         "td4.3.self_employment", "count", "Begeleiding naar zelfstandig ondernemerschap", "Self-employment guidance",
@@ -331,26 +337,26 @@ INDICATORS: list[Indicator] = [
         "peildatum.",
         "Job seekers with a self-employment guidance action started in the period; stats.outflow_self_employment = "
         "those whose trajectory ended in self-employment on or before the as-of date.",
-        ("region",), stats=(Stat("outflow_self_employment", "s1", "person_count"),),
+        ("region",), stats=(Stat("outflow_self_employment", "s1", "person_count"),), family="td4",
     ),
     Indicator(
         "td4.4.interpreter_use", "count", "Tolkengebruik", "Interpreter use",
         "Acties gestart in de periode waarbij een tolk gebruikt werd of van het type tolken.",
         "Actions started in the period with an interpreter used or of type interpreting.",
-        ("language", "region"),
+        ("language", "region"), family="td4",
     ),
     Indicator(
         "td4.4.integrated_language", "count", "Geïntegreerde taaltrajecten", "Integrated language trajectories",
         "Acties geïntegreerd taaltraject gestart in de periode, per aanbieder.",
         "Integrated language trajectory actions started in the period, by provider.",
-        ("provider",),
+        ("provider",), family="td4",
     ),
     Indicator(
         "td4.5.mediator_training", "count", "Opleiding van bemiddelaars", "Mediator training",
         "Aantal opleidingen van bemiddelaars gehouden in de periode; stats.mediators = aantal verschillende "
         "opgeleide bemiddelaars.",
         "Number of mediator trainings held in the period; stats.mediators = distinct mediators trained.",
-        ("provider",), disclosive=False, stats=(Stat("mediators", "s1"),),
+        ("provider",), disclosive=False, stats=(Stat("mediators", "s1"),), family="td4",
     ),
 ]  # fmt: skip
 

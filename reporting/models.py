@@ -127,6 +127,9 @@ class RunFamily(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["run", "family"], name="one_row_per_run_family")]
 
+    def __str__(self) -> str:
+        return f"{self.run_id} {self.family}"
+
 
 class RunPeriod(models.Model):
     """The calendar of a run: every period it computes, with its bounds."""
@@ -139,6 +142,9 @@ class RunPeriod(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["run", "starts_on", "ends_on"])]
+
+    def __str__(self) -> str:
+        return f"{self.run_id} {self.period}"
 
 
 class TrajectoryFact(models.Model):
@@ -182,6 +188,9 @@ class TrajectoryFact(models.Model):
             models.Index(fields=["run", "trajectory_id"]),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.run_id} {self.trajectory_id}"
+
 
 class IndicatorValue(models.Model):
     """One row of one block; never changed once written.
@@ -220,6 +229,9 @@ class IndicatorValue(models.Model):
             models.Index(fields=["run"], name="value_run"),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.indicator} {self.period} {self.grouping}"
+
 
 class IndicatorBlock(models.Model):
     """A block a run wrote: (indicator, period type, period)."""
@@ -234,6 +246,9 @@ class IndicatorBlock(models.Model):
             models.UniqueConstraint(fields=["run", "indicator", "period_type", "period"], name="one_block_per_run")
         ]
 
+    def __str__(self) -> str:
+        return f"{self.run_id} {self.indicator} {self.period}"
+
 
 class ServedBlock(models.Model):
     """Which run serves a block. Publishing a run repoints these in one transaction."""
@@ -244,10 +259,11 @@ class ServedBlock(models.Model):
     run = models.ForeignKey(IndicatorRun, on_delete=models.PROTECT, related_name="+")
 
     class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["indicator", "period_type", "period"], name="one_served_block")
-        ]
+        constraints = [models.UniqueConstraint(fields=["indicator", "period_type", "period"], name="one_served_block")]
         indexes = [models.Index(fields=["run"], name="served_run")]
+
+    def __str__(self) -> str:
+        return f"{self.indicator} {self.period} -> {self.run_id}"
 
 
 # Monitoring inputs ---------------------------------------------------------
@@ -309,7 +325,12 @@ class MediatorTraining(models.Model):
     )
     course = models.CharField(_("course"), max_length=200)
     provider = models.ForeignKey(
-        "partners.Partner", verbose_name=_("provider"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "partners.Partner",
+        verbose_name=_("provider"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     held_on = models.DateField(_("held on"))
     hours = models.DecimalField(_("hours"), max_digits=5, decimal_places=1)

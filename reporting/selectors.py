@@ -95,7 +95,9 @@ def value_rows(ind: Indicator, period_type: str, blocks: dict[str, int], breakdo
         order.append("horizon" if dim == "horizon_months" else _collated("a1"))
     order += [_collated(breakdown.column(d)) for d in breakdown.named]
     qs = (
-        IndicatorValue.objects.filter(indicator=ind.code, period_type=period_type, grouping=",".join(breakdown.grouping))
+        IndicatorValue.objects.filter(
+            indicator=ind.code, period_type=period_type, grouping=",".join(breakdown.grouping)
+        )
         .filter(served)
         .order_by(*order)
         .values_list(*VALUE_FIELDS)
@@ -120,10 +122,7 @@ def shape_row(ind: Indicator, row: tuple, breakdown: Breakdown, *, suppress: boo
         dimensions[dim] = horizon if dim == "horizon_months" else a1
     for dim in breakdown.named:
         dimensions[dim] = b1 if breakdown.column(dim) == "b1" else b2
-    if ind.unit == "count":
-        value = num
-    else:
-        value = _tenths(tenths)
+    value = num if ind.unit == "count" else _tenths(tenths)
     if suppress:
         if ind.unit == "count":
             hidden = _small(num, k)

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import transaction
 from django.db.models import Model
 from django.http import HttpResponseRedirect
@@ -201,7 +201,7 @@ def registered_autocompletes(model_admin) -> list[str]:
     for name in ("provider", "project", "employer"):
         try:
             remote = model_admin.model._meta.get_field(name).related_model
-        except Exception:
+        except FieldDoesNotExist:
             continue
         remote_admin = model_admin.admin_site._registry.get(remote)
         if remote_admin is not None and remote_admin.search_fields:
@@ -233,6 +233,9 @@ class ServiceInline:
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         kwargs.setdefault("queryset", scoped_choices(db_field.related_model, request.user))
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def get_autocomplete_fields(self, request):
+        return [*super().get_autocomplete_fields(request), *registered_autocompletes(self)]
 
 
 # Reference data ----------------------------------------------------------------
@@ -462,8 +465,10 @@ def _save_action(actor, trajectory, cleaned, changed, instance):
 
 
 class ActionInline(ServiceInline, admin.TabularInline):
+    """The day-to-day fields, one row per action; project and language on the action's own page."""
+
     model = Action
-    fields = ACTION_FORM_FIELDS
+    fields = ["action_type", "started_on", "ended_on", "status", "provider", "employer", "interpreter_used"]
     extra = 1
     show_change_link = True
 
@@ -522,7 +527,9 @@ class TrajectoryAdmin(ScopedAdmin):
     inlines = [ActionInline]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("job_seeker")
+        # The changelist skips list_select_related once a queryset selects anything,
+        # so the list's relations are named here (the autocomplete shows the person too).
+        return super().get_queryset(request).select_related(*self.list_select_related)
 
     def get_inlines(self, request, obj):
         return self.inlines if obj is not None else []

@@ -10,6 +10,7 @@ inside a trajectory write.
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from . import validators
@@ -35,7 +36,12 @@ class Region(models.Model):
         ordering = ["code"]
 
     def __str__(self) -> str:
-        return self.name_nl
+        return localised_name(self)
+
+
+def localised_name(obj) -> str:
+    """`name_en` when the interface speaks English, else the Dutch `name_nl`."""
+    return obj.name_en if (get_language() or "").startswith("en") else obj.name_nl
 
 
 class Office(models.Model):
@@ -317,7 +323,7 @@ class ActionType(models.Model):
         ordering = ["code"]
 
     def __str__(self) -> str:
-        return self.name_nl
+        return localised_name(self)
 
     @property
     def is_workplace_learning(self) -> bool:

@@ -257,6 +257,17 @@ def _check_no_overlap(trajectory: Trajectory, errors: dict) -> None:
             return
 
 
+def _save_trajectory(trajectory: Trajectory, **kwargs: Any) -> None:
+    # The job-seeker lock serialises writes on PostgreSQL; should a concurrent
+    # write still win (SQLite, or a row locked late), the one_open_trajectory
+    # constraint refuses it and the caller gets the rule's 400, not a 500.
+    try:
+        with transaction.atomic():
+            trajectory.save(**kwargs)
+    except IntegrityError:
+        raise ValidationError({"job_seeker": [_("This job seeker already has an open trajectory.")]}) from None
+
+
 def _lock_job_seeker(job_seeker_id: int) -> None:
     # Serialises trajectory writes of one person, so that two concurrent
     # requests cannot both pass the one-open/no-overlap checks.
@@ -290,7 +301,7 @@ def trajectory_create(
     _lock_job_seeker(job_seeker.pk)
     _check_no_overlap(trajectory, errors)
     _raise(errors)
-    trajectory.save()
+    _save_trajectory(trajectory)
     record_change(
         actor=actor,
         instance=trajectory,
@@ -326,7 +337,7 @@ def trajectory_update(*, actor, trajectory: Trajectory, **fields: Any) -> Trajec
     _raise(errors)
     _check_no_overlap(trajectory, errors)
     _raise(errors)
-    trajectory.save(update_fields=[*changes, "updated_at"])
+    _save_trajectory(trajectory, update_fields=[*changes, "updated_at"])
     record_change(
         actor=actor,
         instance=trajectory,

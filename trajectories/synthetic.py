@@ -69,6 +69,7 @@ from __future__ import annotations
 import bisect
 import contextlib
 import datetime
+import gc
 import hashlib
 import queue
 import random
@@ -1093,7 +1094,18 @@ def generate_case_records(synth: Synth) -> None:
         (Through, ["action", "competence"]),
     ]
     ids = {"trajectory": first_tr, "action": first_ac}
+    # Millions of small tuples that live until their chunk is written: the cyclic collector would scan
+    # them over and over (a third of the time) and can find no cycles among them.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        _load_case_records(synth, generator, tables, n, first_js, first_tr, first_ac, ids)
+    finally:
+        if collecting:
+            gc.enable()
 
+
+def _load_case_records(synth, generator, tables, n, first_js, first_tr, first_ac, ids) -> None:
     def chunks():
         trajectory_id, action_id = first_tr, first_ac
         for chunk_start in range(0, n, CHUNK):

@@ -36,6 +36,7 @@ class CompetenceProfileHTMLRenderer(BaseRenderer):
                 }
                 for row in printable["rows"]
             ]
+            lines.sort(key=lambda line: line["competence"].lower())  # by the name the reader sees
             return render_to_string(
                 "employers/competence_profile.html",
                 {"job_seeker": printable["job_seeker"], "lines": lines, "printed_on": today()},

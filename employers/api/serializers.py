@@ -1,5 +1,6 @@
 """Shapes of the employers API. Serializers check shape; services decide rules."""
 
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.validators import UniqueValidator
@@ -44,7 +45,9 @@ class EmployerSerializer(serializers.ModelSerializer):
     enterprise_number = EnterpriseNumberField(
         max_length=20,
         validators=[
-            UniqueValidator(queryset=Employer.objects.all(), message="An employer with this enterprise number exists.")
+            UniqueValidator(
+                queryset=Employer.objects.all(), message=_("An employer with this enterprise number exists.")
+            )
         ],
     )
 
@@ -57,14 +60,14 @@ class EmployerSerializer(serializers.ModelSerializer):
 # Screenings --------------------------------------------------------------------
 
 
-class ScoreSerializer(serializers.Serializer):
+class CompetenceScoreSerializer(serializers.Serializer):
     competence = serializers.PrimaryKeyRelatedField(queryset=Competence.objects.all())
     score = serializers.ChoiceField(choices=Score.choices)
 
 
 class ScreeningSerializer(serializers.ModelSerializer):
     action = ScopedPrimaryKeyRelatedField(queryset=Action.objects.all())
-    scores = ScoreSerializer(many=True, allow_empty=False)
+    scores = CompetenceScoreSerializer(many=True, allow_empty=False)
     competence_strengthening_action = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True)
 
     class Meta:
@@ -77,7 +80,7 @@ class ScreeningSerializer(serializers.ModelSerializer):
         errors: list[dict] = []
         for item in scores:
             code = item["competence"].pk
-            errors.append({"competence": ["This competence is scored twice."]} if code in seen else {})
+            errors.append({"competence": [_("This competence is scored twice.")]} if code in seen else {})
             seen.add(code)
         if any(errors):
             raise serializers.ValidationError(errors)
@@ -141,7 +144,7 @@ class ComplaintSerializer(serializers.ModelSerializer):
 
     def validate_grounds(self, grounds):
         if len(set(grounds)) != len(grounds):
-            raise serializers.ValidationError("A ground is named twice.")
+            raise serializers.ValidationError(_("A ground is named twice."))
         return grounds
 
 

@@ -2,7 +2,8 @@
 
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, viewsets
 from rest_framework.decorators import action
 from rest_framework.renderers import JSONRenderer
@@ -95,7 +96,12 @@ class CompetenceProfileView(APIView):
     renderer_classes = [JSONRenderer, CompetenceProfileHTMLRenderer]
     pagination_class = None
 
-    @extend_schema(responses={200: CompetenceProfileItemSerializer(many=True)})
+    @extend_schema(
+        responses={
+            (200, "application/json"): CompetenceProfileItemSerializer(many=True),
+            (200, "text/html"): OpenApiTypes.STR,
+        }
+    )
     def get(self, request, pk: int):
         job_seeker = get_object_or_404(JobSeeker.objects.for_user(request.user), pk=pk)
         rows = list(selectors.competence_profile(job_seeker_id=job_seeker.pk))
@@ -140,12 +146,12 @@ class ComplaintViewSet(ScopedMixin, ServiceWriteMixin, viewsets.ModelViewSet):
         complaint = service(actor=request.user, complaint=complaint, **serializer.validated_data)
         return Response(self.get_read_serializer(complaint).data)
 
-    @extend_schema(request=AcknowledgeSerializer, responses={200: ComplaintSerializer, 400: OpenApiResponse()})
+    @extend_schema(request=AcknowledgeSerializer, responses={200: ComplaintSerializer})
     @action(detail=True, methods=["post"])
     def acknowledge(self, request, pk=None):
         return self._transition(request, AcknowledgeSerializer, services.complaint_acknowledge)
 
-    @extend_schema(request=CloseSerializer, responses={200: ComplaintSerializer, 400: OpenApiResponse()})
+    @extend_schema(request=CloseSerializer, responses={200: ComplaintSerializer})
     @action(detail=True, methods=["post"])
     def close(self, request, pk=None):
         return self._transition(request, CloseSerializer, services.complaint_close)

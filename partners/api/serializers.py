@@ -1,6 +1,7 @@
 """Shapes of the partners API. Request and response models are separate where
 they differ; serializers check shape, the services decide."""
 
+from django.utils.translation import gettext as _
 from rest_framework import serializers
 
 from trajectories.api.serializers import InszField
@@ -66,7 +67,7 @@ class ProjectSerializer(serializers.ModelSerializer):
 
 def _not_future(value):
     if value is not None and value > today():
-        raise serializers.ValidationError("This date lies in the future.")
+        raise serializers.ValidationError(_("This date lies in the future."))
     return value
 
 

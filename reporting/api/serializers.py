@@ -1,4 +1,5 @@
 import datetime
+import re
 
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
@@ -8,6 +9,8 @@ from partners.models import Partner
 from trajectories import lexicon
 
 from ..models import IndicatorRun, MediatorTraining, PerceptionSurvey, ToolUsage
+
+MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 
 
 class RunSerializer(serializers.ModelSerializer):
@@ -106,10 +109,9 @@ class MonthField(serializers.Field):
         return f"{value:%Y-%m}"
 
     def to_internal_value(self, data) -> datetime.date:
-        try:
-            return datetime.datetime.strptime(str(data), "%Y-%m").date()
-        except ValueError:
+        if not isinstance(data, str) or not MONTH.match(data):
             self.fail("invalid")
+        return datetime.date(int(data[:4]), int(data[5:]), 1)
 
 
 class ToolUsageSerializer(serializers.ModelSerializer):

@@ -370,7 +370,9 @@ class MonitoringViewSet(
         return type(self).create_service(actor=self.request.user, **serializer.validated_data)
 
     def perform_service_update(self, serializer, instance):
-        return type(self).update_service(actor=self.request.user, **{self.entity: instance}, **serializer.validated_data)
+        return type(self).update_service(
+            actor=self.request.user, **{self.entity: instance}, **serializer.validated_data
+        )
 
     def perform_destroy(self, instance):
         type(self).delete_service(actor=self.request.user, **{self.entity: instance})

@@ -52,18 +52,26 @@ def build_calendar(run: IndicatorRun, earliest: datetime.date | None) -> datetim
     return start
 
 
-def _target_group_sql(version: str) -> tuple[str, list]:
+def _target_group_sql(version: str, conn) -> tuple[str, list]:
     """The lexicon's expression compiled by the ORM: (id, g) for every job seeker."""
     expr = lexicon.get_version(version).expression()
     qs = JobSeeker.objects.order_by().annotate(g=expr).values("id", "g")
-    sql, params = qs.query.sql_with_params()
+    if conn is connection:
+        sql, params = qs.query.sql_with_params()
+    else:
+        sql, params = qs.query.get_compiler(connection=conn).as_sql()
     return sql, list(params)
 
 
-def build_trajectory_facts(run: IndicatorRun) -> int:
-    """One INSERT ... SELECT: a row per trajectory started on or before `as_of`."""
-    d: Dialect = dialect_for(connection)
-    group_sql, group_params = _target_group_sql(run.lexicon_version)
+def build_trajectory_facts(run: IndicatorRun, conn=None) -> int:
+    """One INSERT ... SELECT: a row per trajectory started on or before `as_of`.
+
+    `conn` defaults to Django's connection; the dialect comparison test passes
+    a second (SQLite) database holding the same rows.
+    """
+    conn = conn or connection
+    d: Dialect = dialect_for(conn)
+    group_sql, group_params = _target_group_sql(run.lexicon_version, conn)
     as_of = run.as_of
     # Each %s below is bound in the order of `params`.
     outflow = "CASE WHEN t.outflow_on <= %s THEN t.outflow_on END"
@@ -116,6 +124,6 @@ def build_trajectory_facts(run: IndicatorRun) -> int:
         ) x
     """
     params = [run.pk, as_of, as_of, as_of, as_of, as_of, *group_params, as_of]
-    with connection.cursor() as cursor:
+    with conn.cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.rowcount

@@ -6,7 +6,7 @@ import datetime
 
 from django.db import connection
 
-from ..models import IndicatorRun, IndicatorValue
+from ..models import IndicatorRun
 from . import families
 from .facts import build_calendar, build_trajectory_facts
 from .sql import dialect_for, insert_values_sql
@@ -39,19 +39,23 @@ def prepare(run: IndicatorRun) -> datetime.date:
     return start
 
 
-def compute_family(run: IndicatorRun, family: str) -> int:
+def compute_family(run: IndicatorRun, family: str, conn=None) -> int:
     """Write every value and block of one family's indicators; returns the rows written."""
+    conn = conn or connection
     module = families.load(family)
-    dialect = dialect_for(connection)
+    dialect = dialect_for(conn)
     params = {"run": run.pk, "as_of": run.as_of, "true": True}
     written = 0
-    with connection.cursor() as cursor:
+    with conn.cursor() as cursor:
         for spec in module.specs(dialect):
             cursor.execute(insert_values_sql(spec, dialect), params)
             code = spec.indicator.code
             count = cursor.rowcount
             if count is None or count < 0:
-                count = IndicatorValue.objects.filter(run=run, indicator=code).count()
+                cursor.execute(
+                    "SELECT COUNT(*) FROM reporting_indicatorvalue WHERE run_id = %s AND indicator = %s", [run.pk, code]
+                )
+                count = cursor.fetchone()[0]
             written += count
             cursor.execute(
                 "INSERT INTO reporting_indicatorblock (run_id, indicator, period_type, period) "

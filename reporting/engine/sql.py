@@ -156,6 +156,15 @@ class Spec:
     mature: str = "1"
     percentile: str | None = None
     ctes: list[str] = field(default_factory=list)
+    # Cell-level figures that are no aggregate of the units (a cumulative
+    # incidence, an agreement target): `cells` yields `period_type, period,
+    # grp, b1, b2`, the always-carried `d_<dimension>` columns and the columns
+    # that `cell_measures` (IndicatorValue column -> column of `cells`) reads;
+    # it is LEFT JOINed to the aggregated rows (a `mature` cell measure, 0/1,
+    # replaces `mature`). A `value_tenths` measure replaces the value computed
+    # from numerator and denominator.
+    cells: str | None = None
+    cell_measures: dict[str, str] = field(default_factory=dict)
 
 
 def _tenths_from_quarters(q: str) -> str:
@@ -220,9 +229,8 @@ def _aggregate_postgres(spec: Spec) -> str:
         select.append("0 AS gid")
     if spec.percentile:
         for name, k in QUARTILES:
-            select.append(
-                f"CAST(ROUND(4 * percentile_cont({k / 4}) WITHIN GROUP (ORDER BY {spec.percentile})) AS BIGINT) AS {name}"
-            )
+            quantile = f"percentile_cont({k / 4}) WITHIN GROUP (ORDER BY {spec.percentile})"
+            select.append(f"CAST(ROUND(4 * {quantile}) AS BIGINT) AS {name}")
     sets = ", ".join("(" + ", ".join(f"d_{d}" for d in g) + ")" for g in ind.groupings)
     group_by = ", ".join([*BASE_COLUMNS, *always, f"GROUPING SETS ({sets})"])
     inner = f"SELECT {', '.join(select)} FROM u GROUP BY {group_by}"
@@ -253,6 +261,15 @@ def insert_values_sql(spec: Spec, dialect: Dialect) -> str:
     for d in ind.always:
         columns[ALWAYS_COLUMN[d]] = f"g.d_{d}"
     measures = {c: (f"CAST(g.{c} AS BIGINT)" if c in spec.measures else "NULL") for c in MEASURE_COLUMNS}
+    join = ""
+    if spec.cells:
+        on = ["x.period_type = g.period_type", "x.period = g.period", "x.grp = g.grp"]
+        on += [f"(x.{b} = g.{b} OR (x.{b} IS NULL AND g.{b} IS NULL))" for b in ("b1", "b2")]
+        on += [f"x.d_{d} = g.d_{d}" for d in ind.always]
+        join = f"LEFT JOIN ({spec.cells}) x ON {' AND '.join(on)}\n"
+        for column, source in spec.cell_measures.items():
+            measures[column] = f"CAST(x.{source} AS BIGINT)"
+    mature = f"(x.{spec.cell_measures['mature']} = 1)" if "mature" in spec.cell_measures else "(g.mature_i = 1)"
     if ind.unit == "percentage":
         value = _percentage_tenths(measures["numerator"], measures["denominator"])
     elif ind.unit == "days":
@@ -261,6 +278,8 @@ def insert_values_sql(spec: Spec, dialect: Dialect) -> str:
         measures["s3"] = _tenths_from_quarters("g.q75")
     else:
         value = "NULL"
+    if "value_tenths" in spec.measures:
+        value = "CAST(g.value_tenths AS BIGINT)"
     ctes = ", ".join([*spec.ctes, f"u AS ({spec.units})"])
     return (
         f"WITH {ctes}\n"
@@ -269,6 +288,6 @@ def insert_values_sql(spec: Spec, dialect: Dialect) -> str:
         f"SELECT %(run)s, '{ind.code}', g.period_type, g.period, (g.complete = 1), g.grp, "
         f"{columns['horizon']}, {columns['a1']}, g.b1, g.b2, "
         f"{measures['numerator']}, {measures['denominator']}, {value}, "
-        f"{measures['s1']}, {measures['s2']}, {measures['s3']}, {measures['s4']}, (g.mature_i = 1)\n"
-        f"FROM ({agg}) g"
+        f"{measures['s1']}, {measures['s2']}, {measures['s3']}, {measures['s4']}, {mature}\n"
+        f"FROM ({agg}) g\n{join}"
     )

@@ -104,3 +104,14 @@ def test_list_query_count_does_not_grow(mediator, django_assert_max_num_queries)
     factories.EmployerFactory.create_batch(30)
     with django_assert_max_num_queries(3):
         assert mediator.get(URL).json()["count"] == 33
+
+
+def test_competence_list_query_count(mediator, django_assert_max_num_queries):
+    with django_assert_max_num_queries(3):
+        r = mediator.get("/api/v1/competences/", {"page_size": 500})
+    assert len(r.json()["results"]) == 45
+    assert r.json()["results"][0] == {
+        "code": "accuracy",
+        "name_nl": "Nauwkeurigheid",
+        "name_en": "Accuracy",
+    }

@@ -138,7 +138,7 @@ def test_one_query_for_the_profile_whatever_its_size(mediator, ibo, django_asser
 
 def test_the_printable_page_is_dutch_and_self_contained(mediator, ibo):
     job_seeker = ibo.trajectory.job_seeker
-    screen(ibo, datetime.date(2024, 3, 1), teamwork=0, dutch_oral=2)
+    screen(ibo, datetime.date(2024, 3, 1), teamwork=0, dutch_oral=2, accuracy=1)
     r = mediator.get(url(job_seeker.pk) + "?format=html", HTTP_ACCEPT_LANGUAGE="en")
     assert r.status_code == 200
     assert r["Content-Type"].startswith("text/html")
@@ -148,6 +148,8 @@ def test_the_printable_page_is_dutch_and_self_contained(mediator, ibo):
     assert f"{job_seeker.first_name} {job_seeker.last_name}" in page
     assert "Samenwerken in een team" in page
     assert "Mondeling Nederlands op de werkvloer" in page
+    # Sorted by the Dutch name the reader sees (the JSON list is by code: accuracy, dutch_oral, teamwork).
+    assert page.index("Mondeling Nederlands") < page.index("Nauwkeurigheid") < page.index("Samenwerken in een team")
     assert "0 – ontbreekt" in page
     assert "01-03-2024" in page
     assert "Bakkerij Peeters" in page

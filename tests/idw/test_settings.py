@@ -23,8 +23,9 @@ def env(monkeypatch):
     return monkeypatch
 
 
-@pytest.mark.parametrize("value, expected", [("1", True), ("true", True), ("TRUE", True), ("0", False),
-                                             ("false", False), ("", False)])
+@pytest.mark.parametrize(
+    "value, expected", [("1", True), ("true", True), ("TRUE", True), ("0", False), ("false", False), ("", False)]
+)
 def test_env_bool_reads_the_usual_spellings(env, value, expected):
     env.setenv("DEBUG", value)
     assert idw_settings.env_bool("DEBUG", not expected) is expected
@@ -66,7 +67,10 @@ def test_database_url_postgres(env):
     env.setenv("DJANGO_DATABASE_URL", "postgres://idw:secret@db.internal:5433/idw")
     config = idw_settings.database_from_env()
     assert (config["ENGINE"], config["HOST"], config["PORT"], config["NAME"]) == (
-        "django.db.backends.postgresql", "db.internal", 5433, "idw",
+        "django.db.backends.postgresql",
+        "db.internal",
+        5433,
+        "idw",
     )
 
 
@@ -105,15 +109,24 @@ def _clean_env(**extra) -> dict:
 
 def _manage(*args, **env):
     return subprocess.run(
-        [sys.executable, "manage.py", *args], cwd=ROOT, env=_clean_env(**env), capture_output=True, text=True,
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=_clean_env(**env),
+        capture_output=True,
+        text=True,
         timeout=120,
     )
 
 
 def test_check_deploy_is_clean_with_production_settings():
     result = _manage(
-        "check", "--deploy", "--fail-level", "WARNING",
-        DEBUG="0", SECRET_KEY=secrets.token_urlsafe(50), ALLOWED_HOSTS="idw.example.org",
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        DEBUG="0",
+        SECRET_KEY=secrets.token_urlsafe(50),
+        ALLOWED_HOSTS="idw.example.org",
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
@@ -127,8 +140,13 @@ def test_production_without_secret_key_refuses_to_start():
 
 @pytest.mark.parametrize(
     "variable, value",
-    [("DEBUG", "maybe"), ("IDW_SUPPRESSION_THRESHOLD", "abc"), ("IDW_SUPPRESSION_THRESHOLD", "0"),
-     ("DATABASE_URL", "mysql://u:p@localhost/idw"), ("REDIS_URL", "http://localhost:6379")],
+    [
+        ("DEBUG", "maybe"),
+        ("IDW_SUPPRESSION_THRESHOLD", "abc"),
+        ("IDW_SUPPRESSION_THRESHOLD", "0"),
+        ("DATABASE_URL", "mysql://u:p@localhost/idw"),
+        ("REDIS_URL", "http://localhost:6379"),
+    ],
 )
 def test_nonsense_stops_startup_naming_the_variable(variable, value):
     result = _manage("check", **{"DEBUG": "1", variable: value})

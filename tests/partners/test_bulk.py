@@ -31,7 +31,13 @@ def test_mixed_request_gives_one_result_per_item_in_order(partner_api, post_refe
     assert r.status_code == 200, r.json()
     results = r.json()["results"]
     assert [(x["index"], x["status"]) for x in results] == [
-        (0, 201), (1, 400), (2, 200), (3, 409), (4, 200), (5, 409), (6, 201),
+        (0, 201),
+        (1, 400),
+        (2, 200),
+        (3, 409),
+        (4, 200),
+        (5, 409),
+        (6, 201),
     ]
     assert results[1]["id"] is None and list(results[1]["errors"]) == ["person.insz"]
     assert results[2]["id"] == existing and results[2]["errors"] is None

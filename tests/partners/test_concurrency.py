@@ -56,9 +56,7 @@ def test_two_identical_posts_at_once_store_one_referral(partner_api):
 
 
 def test_two_different_posts_at_once_store_one_and_refuse_the_other(partner_api):
-    responses = _race(
-        lambda i: partner_api.post("/api/v1/referrals/", referral_body("race", n=i + 1), format="json")
-    )
+    responses = _race(lambda i: partner_api.post("/api/v1/referrals/", referral_body("race", n=i + 1), format="json"))
     assert sorted(r.status_code for r in responses) == [201, 409]
     assert Referral.objects.count() == 1
 

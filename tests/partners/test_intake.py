@@ -20,8 +20,17 @@ def test_partner_posts_a_referral_and_gets_201_with_every_field(post_referral):
         housing="local_reception_initiative",
         reason="Zoekt werk als lasser",
     )
-    body["person"].update({"gender": "f", "nationality": "SY", "mother_tongue": "ar", "dutch_level": "a2",
-                           "municipality_nis": "44021", "phone": "+32 470 12 34 56", "email": "amal@example.org"})
+    body["person"].update(
+        {
+            "gender": "f",
+            "nationality": "SY",
+            "mother_tongue": "ar",
+            "dutch_level": "a2",
+            "municipality_nis": "44021",
+            "phone": "+32 470 12 34 56",
+            "email": "amal@example.org",
+        }
+    )
     r = post_referral(body)
     assert r.status_code == 201, r.json()
     data = r.json()
@@ -30,9 +39,17 @@ def test_partner_posts_a_referral_and_gets_201_with_every_field(post_referral):
     assert data["external_id"] == "ext-1"
     assert data["referred_on"] == "2024-03-01"
     assert data["person"] == {
-        "insz": insz(1), "first_name": "Amal", "last_name": "Haddad", "birth_date": "1990-05-17", "gender": "f",
-        "nationality": "SY", "mother_tongue": "ar", "dutch_level": "a2", "municipality_nis": "44021",
-        "phone": "+32 470 12 34 56", "email": "amal@example.org",
+        "insz": insz(1),
+        "first_name": "Amal",
+        "last_name": "Haddad",
+        "birth_date": "1990-05-17",
+        "gender": "f",
+        "nationality": "SY",
+        "mother_tongue": "ar",
+        "dutch_level": "a2",
+        "municipality_nis": "44021",
+        "phone": "+32 470 12 34 56",
+        "email": "amal@example.org",
     }
     assert data["residence_status"] == "recognised_refugee"
     assert data["housing"] == "local_reception_initiative"
@@ -168,7 +185,12 @@ def test_required_fields_are_named(post_referral):
     r = post_referral({"person": {}})
     assert r.status_code == 400
     assert set(r.json()) == {
-        "external_id", "referred_on", "person.insz", "person.first_name", "person.last_name", "person.birth_date",
+        "external_id",
+        "referred_on",
+        "person.insz",
+        "person.first_name",
+        "person.last_name",
+        "person.birth_date",
     }
 
 

@@ -91,9 +91,7 @@ def test_filters_on_status_and_referral_dates(post_referral, mediator):
     assert ids(mediator.get(LIST, {"referred_after": "2024-03-02", "referred_before": "2024-04-14"})) == []
 
 
-@pytest.mark.parametrize(
-    "query", [{"status": "lost"}, {"referred_after": "gisteren"}, {"updated_after": "not-a-time"}]
-)
+@pytest.mark.parametrize("query", [{"status": "lost"}, {"referred_after": "gisteren"}, {"updated_after": "not-a-time"}])
 def test_bad_filter_values_are_400(mediator, db, query):
     assert mediator.get(LIST, query).status_code == 400
 

@@ -43,7 +43,9 @@ def test_whole_path_through_the_api(referral_id, mediator, office, partner_api):
     job_seeker = JobSeeker.objects.get(pk=accepted["job_seeker"])
     assert (job_seeker.insz, job_seeker.first_name, job_seeker.office_id) == (insz(7), "Amal", office.code)
     assert (job_seeker.registration_channel, job_seeker.mother_tongue, job_seeker.nationality) == (
-        "referral", "prs", "AF",
+        "referral",
+        "prs",
+        "AF",
     )
     assert mediator.get(f"/api/v1/jobseekers/{job_seeker.pk}/").json()["registration_channel"] == "referral"
 
@@ -92,12 +94,16 @@ def test_accepting_when_a_qualifying_trajectory_exists_registers_at_once(referra
 def test_trajectory_before_the_referral_does_not_register_it(referral_id, mediator, office):
     person = factories.JobSeekerFactory(insz=insz(7), office=office)
     factories.TrajectoryFactory(
-        job_seeker=person, started_on=datetime.date(2023, 1, 9), outflow_on=datetime.date(2023, 6, 30),
+        job_seeker=person,
+        started_on=datetime.date(2023, 1, 9),
+        outflow_on=datetime.date(2023, 6, 30),
         outflow_reason="work",
     )
     r = mediator.post(url(referral_id, "accept"), {"on": "2024-03-05"}, format="json")
     assert r.json()["status"] == "accepted"
-    r = mediator.post("/api/v1/trajectories/", {"job_seeker": person.pk, "type": "combined", "started_on": "2024-04-01"})
+    r = mediator.post(
+        "/api/v1/trajectories/", {"job_seeker": person.pk, "type": "combined", "started_on": "2024-04-01"}
+    )
     assert r.status_code == 201
     assert Referral.objects.get(pk=referral_id).status == "registered"
 
@@ -183,10 +189,16 @@ def test_unknown_office_is_400(referral_id, admin_client):
 
 
 def test_reject_with_reason_and_note(referral_id, mediator):
-    r = mediator.post(url(referral_id, "reject"), {"reason": "not_eligible", "note": "Woont in Wallonië", "on": "2024-03-02"})
+    r = mediator.post(
+        url(referral_id, "reject"), {"reason": "not_eligible", "note": "Woont in Wallonië", "on": "2024-03-02"}
+    )
     assert r.status_code == 200, r.json()
     data = r.json()
-    assert (data["status"], data["rejection_reason"], data["rejection_note"]) == ("rejected", "not_eligible", "Woont in Wallonië")
+    assert (data["status"], data["rejection_reason"], data["rejection_note"]) == (
+        "rejected",
+        "not_eligible",
+        "Woont in Wallonië",
+    )
     assert history(data) == [("received", "2024-03-01"), ("rejected", "2024-03-02")]
     assert data["job_seeker"] is None
 
@@ -238,3 +250,10 @@ def test_registered_referral_cannot_be_accepted_or_rejected(referral_id, mediato
 def test_accepting_an_unknown_referral_is_404(mediator, db):
     assert mediator.post(url("7d9f0a4e-96e4-4f3b-9a53-37c1f6a1c111", "accept"), {}).status_code == 404
     assert mediator.post(url("not-a-uuid", "accept"), {}).status_code == 404
+
+
+def test_messages_are_dutch_by_default_and_english_on_request(referral_id, mediator):
+    r = mediator.post(url(referral_id, "accept"), {"on": "2024-02-01"}, format="json")
+    assert r.json() == {"on": ["Deze datum ligt voor de toeleiding."]}
+    r = mediator.post(url(referral_id, "accept"), {"on": "2024-02-01"}, format="json", HTTP_ACCEPT_LANGUAGE="en")
+    assert r.json() == {"on": ["This date lies before the referral."]}

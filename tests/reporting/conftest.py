@@ -17,6 +17,23 @@ from trajectories.models import Office, Region
 ROOT = Path(__file__).resolve().parents[2]
 
 
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    """After a `worker` test's flush (transaction=True), put back the rows the migrations loaded
+    (regions, action types, competences, the catalogue), so later tests and later `--reuse-db`
+    sessions find them. The marker's serialized_rollback=True makes pytest-django serialize them."""
+    result = yield
+    if item.get_closest_marker("worker"):
+        from django.db import connection
+        from pytest_django.plugin import blocking_manager_key
+
+        contents = getattr(connection, "_test_serialized_contents", None)
+        if contents:
+            with item.config.stash[blocking_manager_key].unblock():
+                connection.creation.deserialize_db_from_string(contents)
+    return result
+
+
 @pytest.fixture(autouse=True)
 def eager_tasks(request):
     """Tasks run in-process, as without REDIS_URL, except in tests with a real worker."""
@@ -49,7 +66,9 @@ def region_office(db):
     """`region_office(code, region)` -> an office in that region."""
 
     def make(code: str, region: str = "antwerpen") -> Office:
-        return Office.objects.get_or_create(code=code, defaults={"name": code, "region": Region.objects.get(code=region)})[0]
+        return Office.objects.get_or_create(
+            code=code, defaults={"name": code, "region": Region.objects.get(code=region)}
+        )[0]
 
     return make
 

@@ -7,16 +7,37 @@ from trajectories.validators import make_insz
 
 D = datetime.date
 _seq = {"n": 0}
+DEFAULT_BIRTH = D(1990, 5, 17)
 
 
-def person(office, *, born=D(1990, 5, 17), gender="f", nationality="SY", birth_nationality=None, mother_tongue="ar",
-           education_level=None, dutch_level=None, registration_channel=None, unaccompanied_minor=False):
+def person(
+    office,
+    *,
+    born=DEFAULT_BIRTH,
+    gender="f",
+    nationality="SY",
+    birth_nationality=None,
+    mother_tongue="ar",
+    education_level=None,
+    dutch_level=None,
+    registration_channel=None,
+    unaccompanied_minor=False,
+):
     _seq["n"] += 1
     return JobSeeker.objects.create(
-        insz=make_insz(born, _seq["n"] % 997 + 1), first_name=f"P{_seq['n']}", last_name="Test", birth_date=born,
-        gender=gender, nationality=nationality, birth_nationality=birth_nationality or nationality,
-        mother_tongue=mother_tongue, education_level=education_level, dutch_level=dutch_level,
-        registration_channel=registration_channel, unaccompanied_minor=unaccompanied_minor, office=office,
+        insz=make_insz(born, _seq["n"] % 997 + 1),
+        first_name=f"P{_seq['n']}",
+        last_name="Test",
+        birth_date=born,
+        gender=gender,
+        nationality=nationality,
+        birth_nationality=birth_nationality or nationality,
+        mother_tongue=mother_tongue,
+        education_level=education_level,
+        dutch_level=dutch_level,
+        registration_channel=registration_channel,
+        unaccompanied_minor=unaccompanied_minor,
+        office=office,
     )
 
 
@@ -27,15 +48,23 @@ def outsider(office, **kw):
 
 def trajectory(js, started, *, outflow=None, reason=None, type="integrated", personal_service=None, office=None):
     return Trajectory.objects.create(
-        job_seeker=js, type=type, started_on=started, outflow_on=outflow,
-        outflow_reason=reason or ("work" if outflow else None), personal_service_on=personal_service,
-        intake_office=office or js.office, intake_education_level=js.education_level,
+        job_seeker=js,
+        type=type,
+        started_on=started,
+        outflow_on=outflow,
+        outflow_reason=reason or ("work" if outflow else None),
+        personal_service_on=personal_service,
+        intake_office=office or js.office,
+        intake_education_level=js.education_level,
     )
 
 
 def action(t, started, *, status="ongoing", type="dutch_course", project=None):
     return Action.objects.create(
-        trajectory=t, action_type=ActionType.objects.get(code=type), started_on=started, status=status,
+        trajectory=t,
+        action_type=ActionType.objects.get(code=type),
+        started_on=started,
+        status=status,
         project=project,
     )
 
@@ -58,6 +87,11 @@ def table(client, code, **params):
     """{(period, *dimension values): (numerator, denominator, value, mature)} of a values answer."""
     body = values(client, code, **params)
     return {
-        (row["period"], *row["dimensions"].values()): (row["numerator"], row["denominator"], row["value"], row["mature"])
+        (row["period"], *row["dimensions"].values()): (
+            row["numerator"],
+            row["denominator"],
+            row["value"],
+            row["mature"],
+        )
         for row in body["results"]
     }

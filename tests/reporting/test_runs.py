@@ -28,7 +28,9 @@ def _in_flight(**kw):
     return IndicatorRun.objects.create(**{**defaults, **kw})
 
 
-def test_admin_requests_a_run_and_gets_202_with_the_finished_run(admin_client, data, django_capture_on_commit_callbacks):
+def test_admin_requests_a_run_and_gets_202_with_the_finished_run(
+    admin_client, data, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True):
         r = admin_client.post("/api/v1/reporting/runs/", {"as_of": "2024-06-30"})
     assert r.status_code == 202, r.json()

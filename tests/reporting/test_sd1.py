@@ -15,8 +15,14 @@ def offices(region_office):
 @pytest.fixture
 def intake_data(offices):
     ant, gnt = offices
-    a = person(ant, born=D(2000, 3, 15), education_level="high", dutch_level="a2", registration_channel="online",
-               unaccompanied_minor=True)
+    a = person(
+        ant,
+        born=D(2000, 3, 15),
+        education_level="high",
+        dutch_level="a2",
+        registration_channel="online",
+        unaccompanied_minor=True,
+    )
     residence(a, "recognised_refugee", D(2023, 1, 1))
     trajectory(a, D(2024, 3, 14))  # age 23: <25
     b = person(ant, born=D(1990, 1, 1), gender="m")
@@ -146,8 +152,9 @@ def test_outflow_to_work_per_horizon_with_maturity(admin_client, compute, outflo
     assert [(r["dimensions"], r["numerator"], r["denominator"], r["value"], r["stats"]) for r in body["results"]][
         :2
     ] == [
-        ({"horizon_months": 6, "region": "antwerpen"}, 1, 4, 25.0, {}),
-        ({"horizon_months": 6, "region": "oost-vlaanderen"}, 0, 1, 0.0, {}),
+        # mature cells: the cumulative incidence equals the value
+        ({"horizon_months": 6, "region": "antwerpen"}, 1, 4, 25.0, {"cumulative_incidence": 25.0}),
+        ({"horizon_months": 6, "region": "oost-vlaanderen"}, 0, 1, 0.0, {"cumulative_incidence": 0.0}),
     ]
     # horizon_months named in `by` is ignored there.
     body = values(admin_client, "sd1.outflow_to_work", period_from="2022", period_to="2022", by="horizon_months")

@@ -11,7 +11,9 @@ pytestmark = pytest.mark.django_db
 def test_a_run_computes_every_family(compute, region_office):
     office = region_office("ANT01")
     js = factories.JobSeekerFactory(office=office)
-    t = factories.TrajectoryFactory(job_seeker=js, started_on=datetime.date(2023, 1, 31), personal_service_on=datetime.date(2023, 2, 10))
+    t = factories.TrajectoryFactory(
+        job_seeker=js, started_on=datetime.date(2023, 1, 31), personal_service_on=datetime.date(2023, 2, 10)
+    )
     factories.ActionFactory(trajectory=t, started_on=datetime.date(2023, 3, 1))
     t.outflow_on = datetime.date(2023, 6, 1)
     t.outflow_reason = "work"

@@ -84,8 +84,9 @@ def first_action_data(ant):
 
 def test_first_action_within_three_and_six_months(admin_client, compute, first_action_data):
     compute(D(2024, 6, 15))
-    assert table(admin_client, "td1.1.first_action_within", period_type="month", period_from="2024-01",
-                 period_to="2024-01") == {  # fmt: skip
+    assert table(
+        admin_client, "td1.1.first_action_within", period_type="month", period_from="2024-01", period_to="2024-01"
+    ) == {  # fmt: skip
         ("2024-01", 3): (3, 6, 50.0, True),
         ("2024-01", 6): (0, 0, None, False),  # nobody has had six months by 15 June
     }

@@ -169,8 +169,9 @@ def test_a_trajectory_of_another_office_reads_as_not_existing(mediator, other_of
     response = post(mediator, foreign)
     assert response.status_code == 400
     assert list(response.json()) == ["trajectory"]
-    unknown = mediator.post(URL, {"trajectory": 999999, "action_type": "dutch_course", "started_on": "2023-02-01",
-                                  "status": "ongoing"})
+    unknown = mediator.post(
+        URL, {"trajectory": 999999, "action_type": "dutch_course", "started_on": "2023-02-01", "status": "ongoing"}
+    )
     assert response.json()["trajectory"] == [m.replace("999999", str(foreign.pk)) for m in unknown.json()["trajectory"]]
 
 
@@ -208,8 +209,9 @@ def test_filters(mediator, trajectory, office):
     other_trajectory = factories.TrajectoryFactory(job_seeker__office=office)
     a = factories.ActionFactory(trajectory=trajectory, status="completed")
     b = factories.ActionFactory(trajectory=trajectory, action_type=factories.ActionType.objects.get(code="mentoring"))
-    c = factories.ActionFactory(trajectory=other_trajectory, action_type=factories.ActionType.objects.get(
-        code="integrated_language_trajectory"))
+    c = factories.ActionFactory(
+        trajectory=other_trajectory, action_type=factories.ActionType.objects.get(code="integrated_language_trajectory")
+    )
     assert ids(mediator.get(URL)) == [a.pk, b.pk, c.pk]
     assert ids(mediator.get(URL, {"trajectory": trajectory.pk})) == [a.pk, b.pk]
     assert ids(mediator.get(URL, {"action_type": "mentoring"})) == [b.pk]
@@ -235,6 +237,7 @@ def test_unknown_filter_values_are_400(mediator, params, field):
 
 def test_list_query_count_does_not_grow_with_rows(admin_client, django_assert_max_num_queries):
     teamwork, languages = factories.competence("teamwork"), factories.competence()
+
     def seed(n):
         for _ in range(n):
             action = factories.ActionFactory(provider=factories.PartnerFactory(), project=factories.ProjectFactory())

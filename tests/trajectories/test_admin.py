@@ -58,8 +58,12 @@ def test_change_pages_render_with_inlines_and_audit_trail(browser, trajectory, m
     action = factories.ActionFactory(trajectory=trajectory)
     job_seeker = trajectory.job_seeker
     AuditEntry.objects.create(
-        actor=mediator_user, model="trajectories.jobseeker", row_id=str(job_seeker.pk), job_seeker_id=job_seeker.pk,
-        operation="update", changes={"last_name": ["Oud", "Nieuw"]},
+        actor=mediator_user,
+        model="trajectories.jobseeker",
+        row_id=str(job_seeker.pk),
+        job_seeker_id=job_seeker.pk,
+        operation="update",
+        changes={"last_name": ["Oud", "Nieuw"]},
     )
     page = browser.get(f"/admin/trajectories/jobseeker/{job_seeker.pk}/change/")
     assert page.status_code == 200
@@ -221,10 +225,12 @@ def test_deleting_a_trajectory_in_the_admin_goes_through_the_service(browser, tr
 
 def test_audit_trail_list_is_read_only_and_scoped(browser, trajectory, other_office, mediator_user):
     stranger = factories.JobSeekerFactory(office=other_office)
-    AuditEntry.objects.create(model="trajectories.jobseeker", row_id="own", job_seeker_id=trajectory.job_seeker_id,
-                              operation="create")
-    AuditEntry.objects.create(model="trajectories.jobseeker", row_id="foreign", job_seeker_id=stranger.pk,
-                              operation="create")
+    AuditEntry.objects.create(
+        model="trajectories.jobseeker", row_id="own", job_seeker_id=trajectory.job_seeker_id, operation="create"
+    )
+    AuditEntry.objects.create(
+        model="trajectories.jobseeker", row_id="foreign", job_seeker_id=stranger.pk, operation="create"
+    )
     response = browser.get("/admin/trajectories/auditentry/")
     rows = [entry.row_id for entry in response.context["cl"].result_list]
     assert rows == ["own"]
@@ -241,7 +247,7 @@ def test_api_key_admin_shows_the_key_once_and_revokes(db):
     client = Client()
     client.force_login(superuser)
     owner = factories.UserFactory(role=Role.REPORTING)
-    response = client.post("/admin/accounts/apikey/add/", {"user": owner.pk}, follow=True)
+    response = client.post("/admin/accounts/apikey/add/", {"user": owner.pk}, follow=True, HTTP_ACCEPT_LANGUAGE="en")
     assert response.status_code == 200
     key = ApiKey.objects.get(user=owner)
     shown = [str(m) for m in response.context["messages"] if "shown only this once" in str(m)]
@@ -254,3 +260,51 @@ def test_api_key_admin_shows_the_key_once_and_revokes(db):
     assert response.status_code == 302
     key.refresh_from_db()
     assert key.revoked_at is not None
+
+
+def test_trajectory_form_offers_only_own_office_people(browser, trajectory, other_office):
+    stranger = factories.JobSeekerFactory(office=other_office)
+    data = {"job_seeker": stranger.pk, "type": "linear", "started_on": "2024-01-08"}
+    response = browser.post("/admin/trajectories/trajectory/add/", data)
+    assert response.status_code == 200
+    assert "job_seeker" in response.context["adminform"].form.errors
+    assert not Trajectory.objects.filter(job_seeker=stranger).exists()
+    # The autocomplete behind the field searches the mediator's office only.
+    found = browser.get(
+        "/admin/autocomplete/",
+        {"app_label": "trajectories", "model_name": "trajectory", "field_name": "job_seeker", "term": ""},
+    ).json()
+    assert [int(row["id"]) for row in found["results"]] == [trajectory.job_seeker_id]
+
+
+def test_mediator_adds_a_trajectory_through_the_service(browser, office, mediator_user):
+    person = factories.JobSeekerFactory(office=office, education_level="low")
+    data = {"job_seeker": person.pk, "type": "linear", "started_on": "2024-01-08"}
+    response = browser.post("/admin/trajectories/trajectory/add/", data)
+    assert response.status_code == 302
+    created = Trajectory.objects.get(job_seeker=person)
+    assert (created.intake_office_id, created.intake_education_level) == (office.code, "low")
+    assert AuditEntry.objects.filter(model="trajectories.trajectory", actor=mediator_user).count() == 1
+    # A second open one is refused on the form.
+    response = browser.post("/admin/trajectories/trajectory/add/", {**data, "started_on": "2024-02-01"})
+    assert response.status_code == 200
+    assert "job_seeker" in response.context["adminform"].form.errors
+
+
+def test_mediator_has_no_access_to_users_and_keys(browser):
+    assert browser.get("/admin/accounts/apikey/").status_code == 403
+    assert browser.get("/admin/accounts/user/").status_code == 403
+
+
+def test_changelist_query_count_does_not_grow_with_rows(browser, office, django_assert_max_num_queries):
+    def seed(n):
+        for _ in range(n):
+            factories.ActionFactory(trajectory__job_seeker__office=office, provider=factories.PartnerFactory())
+
+    seed(2)
+    for path in ("/admin/trajectories/jobseeker/", "/admin/trajectories/trajectory/", "/admin/trajectories/action/"):
+        with django_assert_max_num_queries(30) as small:
+            assert browser.get(path).status_code == 200
+        seed(10)
+        with django_assert_max_num_queries(len(small.captured_queries)):
+            assert browser.get(path).status_code == 200

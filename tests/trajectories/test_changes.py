@@ -19,12 +19,17 @@ def records(model):
 
 def test_an_action_records_itself_and_the_moved_milestones(mediator, office):
     trajectory = factories.TrajectoryFactory(job_seeker__office=office, started_on=datetime.date(2023, 1, 9))
-    response = mediator.post("/api/v1/actions/", {"trajectory": trajectory.pk, "action_type": "mentoring",
-                                                  "started_on": "2023-02-01", "status": "ongoing"})
+    response = mediator.post(
+        "/api/v1/actions/",
+        {"trajectory": trajectory.pk, "action_type": "mentoring", "started_on": "2023-02-01", "status": "ongoing"},
+    )
     pk = response.json()["id"]
     [action] = records("trajectories.action")
-    assert (action.row_id, action.job_seeker_id, action.trajectory_id) == (str(pk), trajectory.job_seeker_id,
-                                                                           trajectory.pk)
+    assert (action.row_id, action.job_seeker_id, action.trajectory_id) == (
+        str(pk),
+        trajectory.job_seeker_id,
+        trajectory.pk,
+    )
     assert action.before is None and action.after["started_on"] == "2023-02-01"
     [milestone] = records("trajectories.trajectory")
     assert milestone.before["first_action_on"] is None and milestone.after["first_action_on"] == "2023-02-01"
@@ -35,8 +40,9 @@ def test_an_action_records_itself_and_the_moved_milestones(mediator, office):
     deleted = records("trajectories.action")[-1]
     assert deleted.after is None and deleted.before["ended_on"] == "2023-03-01"
     assert records("trajectories.trajectory")[-1].after["first_action_on"] is None
-    operations = list(AuditEntry.objects.filter(model="trajectories.action").order_by("id").values_list(
-        "operation", flat=True))
+    operations = list(
+        AuditEntry.objects.filter(model="trajectories.action").order_by("id").values_list("operation", flat=True)
+    )
     assert operations == ["create", "update", "delete"]
 
 
@@ -52,19 +58,21 @@ def test_a_write_that_fails_leaves_no_records(office):
 
 def test_a_refused_write_leaves_no_records(mediator, office):
     person = factories.JobSeekerFactory(office=office)
-    mediator.post(f"/api/v1/jobseekers/{person.pk}/residence-statuses/",
-                  {"status": "asylum_seeker", "work_permit": "card_c", "valid_from": "2022-01-01"})
+    mediator.post(
+        f"/api/v1/jobseekers/{person.pk}/residence-statuses/",
+        {"status": "asylum_seeker", "work_permit": "card_c", "valid_from": "2022-01-01"},
+    )
     before = ChangeRecord.objects.count()
-    response = mediator.post(f"/api/v1/jobseekers/{person.pk}/residence-statuses/",
-                             {"status": "recognised_refugee", "work_permit": "none", "valid_from": "2021-01-01"})
+    response = mediator.post(
+        f"/api/v1/jobseekers/{person.pk}/residence-statuses/",
+        {"status": "recognised_refugee", "work_permit": "none", "valid_from": "2021-01-01"},
+    )
     assert response.status_code == 400
     assert ChangeRecord.objects.count() == before
 
 
 def test_bulk_writes_record_in_bulk(office, django_assert_num_queries):
-    people = JobSeeker.objects.bulk_create(
-        factories.JobSeekerFactory.build(office=office) for _ in range(30)
-    )
+    people = JobSeeker.objects.bulk_create(factories.JobSeekerFactory.build(office=office) for _ in range(30))
     changes = [Change(p.pk, None, snapshot(p), p.pk) for p in people]
     changes.append(Change("unchanged", {"a": 1}, {"a": 1}))  # no change, no record
     with django_assert_num_queries(2):  # one INSERT for change records, one for the audit trail
@@ -85,5 +93,11 @@ def test_trajectory_delete_records_its_actions_in_the_same_transaction(office):
 
 def test_action_types_feed_the_workplace_learning_rule():
     workplace = set(ActionType.objects.filter(category="workplace_learning").values_list("code", flat=True))
-    assert workplace == {"training_internship", "exploratory_internship", "ibo", "bio", "activation_internship",
-                         "work_experience_internship"}
+    assert workplace == {
+        "training_internship",
+        "exploratory_internship",
+        "ibo",
+        "bio",
+        "activation_internship",
+        "work_experience_internship",
+    }

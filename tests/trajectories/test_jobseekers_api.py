@@ -253,8 +253,15 @@ def ids(response):
 
 def test_filters(admin_client, office, other_office):
     in_group = factories.JobSeekerFactory(office=office, registration_channel="online", last_name="Haddad")
-    dutch = factories.JobSeekerFactory(office=office, mother_tongue="nl", nationality="BE", birth_nationality="BE",
-                                       first_name="Jan", last_name="Peeters", insz="85073003328")
+    dutch = factories.JobSeekerFactory(
+        office=office,
+        mother_tongue="nl",
+        nationality="BE",
+        birth_nationality="BE",
+        first_name="Jan",
+        last_name="Peeters",
+        insz="85073003328",
+    )
     elsewhere = factories.JobSeekerFactory(office=other_office, registration_channel="referral")
     assert ids(admin_client.get(URL)) == [in_group.pk, dutch.pk, elsewhere.pk]
     assert ids(admin_client.get(URL, {"office": office.code})) == [in_group.pk, dutch.pk]
@@ -291,10 +298,15 @@ def test_list_query_count_does_not_grow_with_rows(admin_client, office, django_a
     def seed(n):
         for _ in range(n):
             person = factories.JobSeekerFactory(office=office)
-            person.residence_statuses.create(status="asylum_seeker", work_permit="card_c",
-                                             valid_from=datetime.date(2020, 1, 1), valid_to=datetime.date(2020, 12, 31))
-            person.residence_statuses.create(status="recognised_refugee", work_permit="not_required",
-                                             valid_from=datetime.date(2021, 1, 1))
+            person.residence_statuses.create(
+                status="asylum_seeker",
+                work_permit="card_c",
+                valid_from=datetime.date(2020, 1, 1),
+                valid_to=datetime.date(2020, 12, 31),
+            )
+            person.residence_statuses.create(
+                status="recognised_refugee", work_permit="not_required", valid_from=datetime.date(2021, 1, 1)
+            )
 
     seed(2)
     with django_assert_max_num_queries(4) as small:

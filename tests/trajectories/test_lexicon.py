@@ -49,8 +49,12 @@ def _person(**fields):
 @pytest.mark.parametrize("values, expected", CASES_2017)
 def test_version_2017(values, expected):
     mother_tongue, nationality, birth_nationality, parent = values
-    person = _person(mother_tongue=mother_tongue, nationality=nationality, birth_nationality=birth_nationality,
-                     parent_foreign_birth_nationality=parent)
+    person = _person(
+        mother_tongue=mother_tongue,
+        nationality=nationality,
+        birth_nationality=birth_nationality,
+        parent_foreign_birth_nationality=parent,
+    )
     annotated = JobSeeker.objects.with_target_group("2017").get(pk=person.pk)
     assert annotated.target_group is expected
     assert JobSeeker.objects.filter(get_version("2017").q(), pk=person.pk).exists() is expected

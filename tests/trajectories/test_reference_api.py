@@ -42,8 +42,10 @@ def test_action_types_are_loaded_with_their_categories(make_client):
 
 
 @pytest.mark.parametrize("role", [Role.MEDIATOR, Role.PARTNER, Role.COMPLAINTS, Role.REPORTING, Role.ADMIN])
-@pytest.mark.parametrize("path", ["/api/v1/offices/", "/api/v1/action-types/", "/api/v1/competences/",
-                                  "/api/v1/partners/", "/api/v1/projects/"])
+@pytest.mark.parametrize(
+    "path",
+    ["/api/v1/offices/", "/api/v1/action-types/", "/api/v1/competences/", "/api/v1/partners/", "/api/v1/projects/"],
+)
 def test_every_role_reads_reference_data(make_client, role, path):
     assert make_client(role).get(path).status_code == 200
 
@@ -65,7 +67,12 @@ def test_offices_are_addressed_by_code_and_written_by_admin_only(admin_client, m
 
 def test_regions_are_loaded():
     assert set(Region.objects.values_list("code", flat=True)) == {
-        "antwerpen", "limburg", "oost-vlaanderen", "vlaams-brabant", "west-vlaanderen", "brussel",
+        "antwerpen",
+        "limburg",
+        "oost-vlaanderen",
+        "vlaams-brabant",
+        "west-vlaanderen",
+        "brussel",
     }
 
 
@@ -96,8 +103,14 @@ def _seed(path, n):
 
 @pytest.mark.parametrize(
     "path",
-    ["/api/v1/offices/", "/api/v1/action-types/", "/api/v1/competences/", "/api/v1/partners/",
-     "/api/v1/projects/", "/api/v1/employers/"],
+    [
+        "/api/v1/offices/",
+        "/api/v1/action-types/",
+        "/api/v1/competences/",
+        "/api/v1/partners/",
+        "/api/v1/projects/",
+        "/api/v1/employers/",
+    ],
 )
 def test_list_query_count_does_not_grow_with_rows(admin_client, path, django_assert_max_num_queries):
     _seed(path, 2)

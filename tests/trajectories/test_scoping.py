@@ -68,8 +68,10 @@ def test_other_roles_are_403_on_person_data_whatever_the_id(request, foreign, cl
     assert client.delete(f"/api/v1/{resource}/{obj.pk}/").status_code == 403
 
 
-@pytest.mark.parametrize("path", ["/api/v1/jobseekers/", "/api/v1/trajectories/", "/api/v1/actions/",
-                                  "/api/v1/offices/", "/api/v1/jobseekers/1/"])
+@pytest.mark.parametrize(
+    "path",
+    ["/api/v1/jobseekers/", "/api/v1/trajectories/", "/api/v1/actions/", "/api/v1/offices/", "/api/v1/jobseekers/1/"],
+)
 def test_without_valid_credentials_401_with_token_challenge(anonymous, path):
     response = anonymous.get(path)
     assert response.status_code == 401
@@ -84,7 +86,9 @@ def test_without_valid_credentials_401_with_token_challenge(anonymous, path):
 def test_a_person_moved_to_another_office_follows_the_new_office(mediator, other_mediator, admin_client, office):
     person = factories.JobSeekerFactory(office=office)
     trajectory = factories.TrajectoryFactory(job_seeker=person, started_on=datetime.date(2022, 1, 3))
-    assert admin_client.patch(f"/api/v1/jobseekers/{person.pk}/",
-                              {"office": other_mediator.user.office_id}).status_code == 200
+    assert (
+        admin_client.patch(f"/api/v1/jobseekers/{person.pk}/", {"office": other_mediator.user.office_id}).status_code
+        == 200
+    )
     assert mediator.get(f"/api/v1/trajectories/{trajectory.pk}/").status_code == 404
     assert other_mediator.get(f"/api/v1/trajectories/{trajectory.pk}/").status_code == 200

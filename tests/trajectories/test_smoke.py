@@ -8,8 +8,15 @@ pytestmark = pytest.mark.django_db
 
 
 def test_mediator_records_a_whole_trajectory(mediator, office):
-    body = {"insz": "85.07.30-033.28", "first_name": "Amal", "last_name": "Haddad", "birth_date": "1985-07-30",
-            "office": office.code, "mother_tongue": "ar", "nationality": "SY"}
+    body = {
+        "insz": "85.07.30-033.28",
+        "first_name": "Amal",
+        "last_name": "Haddad",
+        "birth_date": "1985-07-30",
+        "office": office.code,
+        "mother_tongue": "ar",
+        "nationality": "SY",
+    }
     r = mediator.post("/api/v1/jobseekers/", body, format="json")
     assert r.status_code == 201, r.json()
     assert r.json()["insz"] == "85073003328"
@@ -18,8 +25,10 @@ def test_mediator_records_a_whole_trajectory(mediator, office):
     r = mediator.post("/api/v1/trajectories/", {"job_seeker": js, "type": "integrated", "started_on": "2024-01-08"})
     assert r.status_code == 201, r.json()
     t = r.json()["id"]
-    r = mediator.post("/api/v1/actions/", {"trajectory": t, "action_type": "dutch_course", "started_on": "2024-01-15",
-                                           "status": "ongoing"})
+    r = mediator.post(
+        "/api/v1/actions/",
+        {"trajectory": t, "action_type": "dutch_course", "started_on": "2024-01-15", "status": "ongoing"},
+    )
     assert r.status_code == 201, r.json()
     r = mediator.get(f"/api/v1/trajectories/{t}/")
     assert r.json()["first_action_on"] == "2024-01-15"
@@ -42,7 +51,15 @@ def test_partner_is_403_on_person_data(partner_client):
 
 
 def test_flat_errors(mediator, office):
-    r = mediator.post("/api/v1/jobseekers/", {"insz": "85073003329", "first_name": "A", "last_name": "B",
-                                              "birth_date": str(datetime.date.today()), "office": office.code})
+    r = mediator.post(
+        "/api/v1/jobseekers/",
+        {
+            "insz": "85073003329",
+            "first_name": "A",
+            "last_name": "B",
+            "birth_date": str(datetime.date.today()),
+            "office": office.code,
+        },
+    )
     assert r.status_code == 400
     assert "insz" in r.json()

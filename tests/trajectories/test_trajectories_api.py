@@ -203,7 +203,9 @@ def test_another_offices_person_in_the_body_reads_as_not_existing(mediator, othe
     assert response.status_code == 400
     assert list(response.json()) == ["job_seeker"]
     unknown = create(mediator, factories.JobSeekerFactory.build(pk=999999, office=other_office))
-    assert response.json()["job_seeker"] == [m.replace("999999", str(stranger.pk)) for m in unknown.json()["job_seeker"]]
+    assert response.json()["job_seeker"] == [
+        m.replace("999999", str(stranger.pk)) for m in unknown.json()["job_seeker"]
+    ]
 
 
 def test_delete_removes_the_trajectory_and_its_actions_with_change_records(mediator, person):
@@ -274,8 +276,13 @@ def ids(response):
 
 
 def test_filters(mediator, office):
-    a = factories.TrajectoryFactory(job_seeker__office=office, started_on=datetime.date(2022, 3, 1), type="linear",
-                                    outflow_on=datetime.date(2022, 9, 1), outflow_reason="work")
+    a = factories.TrajectoryFactory(
+        job_seeker__office=office,
+        started_on=datetime.date(2022, 3, 1),
+        type="linear",
+        outflow_on=datetime.date(2022, 9, 1),
+        outflow_reason="work",
+    )
     b = factories.TrajectoryFactory(job_seeker=a.job_seeker, started_on=datetime.date(2023, 3, 1), type="integrated")
     c = factories.TrajectoryFactory(job_seeker__office=office, started_on=datetime.date(2024, 3, 1), type="linear")
     assert ids(mediator.get(URL)) == [a.pk, b.pk, c.pk]

@@ -9,7 +9,7 @@ data, so the run's calendar reaches back to it. Add a module and list it in
 
 from importlib import import_module
 
-FAMILY_MODULES = ["sd1", "td1_1"]
+FAMILY_MODULES = ["sd1", "td1_1", "sd1_sd2", "td2", "sd3_td3", "td4_1", "td4"]
 
 
 def load(name: str):

@@ -1,5 +1,6 @@
 """SQL fragments the families share."""
 
+
 # Trajectory facts of the run in the target group, each in the periods (year,
 # quarter, month) that hold `date_column`.
 def facts_in_periods(date_column: str, join: str = "") -> str:

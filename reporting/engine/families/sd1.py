@@ -2,6 +2,7 @@
 
 from ...catalogue import BY_CODE
 from ..sql import Dialect, Spec
+from .cohorts import cumulative_incidence_cells
 from .common import COMPLETE, PROTECTED, REFERENCE_DATE, facts_in_periods, horizons
 
 FAMILY = "sd1"
@@ -34,11 +35,22 @@ def outflow_to_work(d: Dialect) -> Spec:
                 THEN 1 ELSE 0 END AS hit
         {facts_in_periods("started_on", f"CROSS JOIN ({horizons(OUTFLOW_HORIZONS)}) h")}
     """
+    # stats.cumulative_incidence: the Aalen-Johansen estimate over the whole cohort (see cohorts.py).
+    cohort = f"""
+        SELECT c.period_type, c.period, f.region AS d_region, f.age_band AS d_age_band, f.gender AS d_gender,
+            f.residence_status AS d_residence_status, f.type AS d_trajectory_type,
+            f.education_level AS d_education_level, f.dutch_level AS d_dutch_level,
+            f.m_outflow, f.outflow_reason, f.m_observed
+        {facts_in_periods("started_on")}
+    """
+    ind = BY_CODE["sd1.outflow_to_work"]
     return Spec(
-        BY_CODE["sd1.outflow_to_work"],
+        ind,
         units,
         {"numerator": "SUM(hit)", "denominator": "SUM(eligible)"},
         mature="MIN(eligible)",
+        cells=cumulative_incidence_cells(d, ind, cohort, OUTFLOW_HORIZONS),
+        cell_measures={"s1": "cumulative_incidence"},
     )
 
 

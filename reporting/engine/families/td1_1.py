@@ -28,9 +28,7 @@ def duration(d: Dialect) -> Spec:
             {facts_in_periods("outflow_on")} AND f.{later} IS NOT NULL AND f.{earlier} IS NOT NULL"""
         for segment, (later, earlier) in SEGMENTS.items()
     ]
-    return Spec(
-        BY_CODE["td1.1.duration"], " UNION ALL ".join(branches), {"numerator": "COUNT(*)"}, percentile="days"
-    )
+    return Spec(BY_CODE["td1.1.duration"], " UNION ALL ".join(branches), {"numerator": "COUNT(*)"}, percentile="days")
 
 
 def first_action_within(d: Dialect) -> Spec:

@@ -54,7 +54,6 @@ class Command(BaseCommand):
 def model_counts() -> dict[str, int]:
     """Rows of every model of the project's own apps (and the action-competence links)."""
     from django.conf import settings
-
     from django.db import connection
 
     tables = set(connection.introspection.table_names())

@@ -1,0 +1,187 @@
+"""`python manage.py demo`: what `make run` runs after `migrate`.
+
+Loads a small synthetic data set when the database holds no job seekers,
+creates (or reuses) one demo user per role with a known password and a fresh
+API key, prints them with curl examples, and computes the indicators when the
+reporting app offers `run_request`. Running it again reuses the data and the
+users and prints new keys (earlier keys stay valid until revoked).
+"""
+
+import datetime
+
+from django.apps import apps
+from django.contrib.auth.models import Group, Permission
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+from django.db import transaction
+from django.db.models import Count
+
+from accounts.models import Role, User
+from accounts.services import ADMIN_GROUPS, api_client_upsert
+
+DEMO_PASSWORD = "idw-demo"  # noqa: S105 (a published demo password, for a local DEBUG database)
+DEMO_SCALE = 0.0003  # a few hundred job seekers: loads in seconds on SQLite
+DEMO_SEED = 2014
+DEMO_START = datetime.date(2014, 1, 1)
+PROJECT_APPS = ("accounts", "trajectories", "employers", "partners", "reporting")
+
+# (username, role); the mediator's office and the partner are chosen from the data.
+DEMO_USERS = [
+    ("demo-admin", Role.ADMIN),
+    ("demo-mediator", Role.MEDIATOR),
+    ("demo-partner", Role.PARTNER),
+    ("demo-complaints", Role.COMPLAINTS),
+    ("demo-reporting", Role.REPORTING),
+]
+
+
+class Command(BaseCommand):
+    help = "Load demo data if the database is empty, create demo users with keys, compute indicators."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--scale", type=float, default=DEMO_SCALE, help="synthetic data scale when loading")
+        parser.add_argument("--seed", type=int, default=DEMO_SEED)
+        parser.add_argument("--host", default="http://127.0.0.1:8000", help="base URL for the curl examples")
+        parser.add_argument("--no-indicators", action="store_true", help="skip the indicator run")
+
+    def handle(self, *args, scale, seed, host, no_indicators, **options):
+        from trajectories.models import JobSeeker
+        from trajectories.services import today
+
+        yesterday = today() - datetime.timedelta(days=1)
+        if JobSeeker.objects.exists():
+            self.stdout.write(f"Demo data present ({JobSeeker.objects.count()} job seekers): not loading again.")
+        else:
+            self.stdout.write(f"Loading synthetic demo data (scale {scale}, {DEMO_START}..{yesterday}) ...")
+            call_command(
+                "generate_synthetic",
+                scale=scale,
+                seed=seed,
+                start=DEMO_START,
+                end=yesterday,
+                stdout=self.stdout,
+            )
+        ensure_admin_groups()
+        rows = create_demo_users()
+        self.print_credentials(rows, host)
+        if not no_indicators:
+            self.run_indicators(yesterday)
+
+    def print_credentials(self, rows, host: str) -> None:
+        out = self.stdout.write
+        out("")
+        out(f"Demo users (password for the admin site and the browsable API: {DEMO_PASSWORD})")
+        header = f"{'username':<16} {'password':<10} {'role':<11} {'scope':<24} API key"
+        out(header)
+        out("-" * (len(header) + 40))
+        for user, key in rows:
+            scope = user.office_id or user.partner_id or ("superuser" if user.is_superuser else "-")
+            out(f"{user.username:<16} {DEMO_PASSWORD:<10} {user.role:<11} {scope!s:<24} {key}")
+        keys = {user.role: key for user, key in rows}
+        out("")
+        out(f"Admin site: {host}/admin/  (log in as demo-admin or demo-mediator)")
+        out(f"API docs:   {host}/api/docs/")
+        out("")
+        out("Try:")
+        out(f'  curl -H "Authorization: Token {keys[Role.MEDIATOR]}" {host}/api/v1/jobseekers/')
+        out(f'  curl -H "Authorization: Token {keys[Role.MEDIATOR]}" "{host}/api/v1/trajectories/?status=open"')
+        out(f'  curl -H "Authorization: Token {keys[Role.PARTNER]}" {host}/api/v1/referrals/')
+        out(f'  curl -H "Authorization: Token {keys[Role.COMPLAINTS]}" {host}/api/v1/complaints/')
+        out(f'  curl -H "Authorization: Token {keys[Role.REPORTING]}" "{host}/api/v1/reporting/indicators/sd1.intake/values/?period_type=year"')
+        out(f'  curl -H "Authorization: Token {keys[Role.REPORTING]}" {host}/api/v1/reporting/objectives/')
+        out(f'  curl -H "Authorization: Token {keys[Role.ADMIN]}" {host}/api/v1/offices/')
+        out("")
+
+    def run_indicators(self, as_of: datetime.date) -> None:
+        try:
+            from reporting.services import run_request
+        except (ImportError, AttributeError):
+            self.stdout.write("Indicators: reporting.services.run_request is not available; no run started.")
+            return
+        self.stdout.write(f"Computing indicators as of {as_of} ...")
+        try:
+            run = run_request(as_of=as_of)
+        except Exception as exc:  # the demo still serves; say what went wrong
+            self.stderr.write(f"Indicators: the run could not be started or failed: {exc!r}")
+            return
+        self.stdout.write(
+            f"Indicators: run {run.pk} {getattr(run, 'status', '')} (as of {as_of}); "
+            "GET /api/v1/reporting/indicators/ with the reporting key."
+        )
+
+
+def ensure_admin_groups() -> None:
+    """The Django auth groups of ADMIN_GROUPS, created with their model permissions when missing.
+
+    An existing group is left as it is: the programme team may have edited it.
+    """
+    try:
+        from accounts.permissions import ADMIN_SITE_PERMISSIONS
+    except ImportError:
+        ADMIN_SITE_PERMISSIONS = {}
+    for role, name in ADMIN_GROUPS.items():
+        if Group.objects.filter(name=name).exists():
+            continue
+        group = Group.objects.create(name=name)
+        if role == Role.ADMIN:
+            perms = Permission.objects.filter(content_type__app_label__in=PROJECT_APPS)
+        else:
+            wanted = ADMIN_SITE_PERMISSIONS.get(role, {})
+            codenames = []
+            for label, actions in wanted.items():
+                app_label, model = label.split(".")
+                codenames += [(app_label, f"{action}_{model}") for action in actions]
+            perms = [
+                p
+                for p in Permission.objects.select_related("content_type").filter(
+                    content_type__app_label__in={a for a, _ in codenames}
+                )
+                if (p.content_type.app_label, p.codename) in set(codenames)
+            ]
+        group.permissions.set(perms)
+
+
+def _busiest_office() -> str | None:
+    from trajectories.models import JobSeeker
+
+    row = JobSeeker.objects.values("office").annotate(n=Count("id")).order_by("-n", "office").first()
+    return row["office"] if row else None
+
+
+def _demo_partner() -> str | None:
+    """The partner with the most referrals when the partners app has them, else the first integration agency."""
+    Partner = apps.get_model("partners", "Partner")
+    try:
+        Referral = apps.get_model("partners", "Referral")
+        row = (
+            Referral.objects.values("partner").annotate(n=Count("pk")).order_by("-n", "partner").first()
+            if Referral
+            else None
+        )
+        if row:
+            return row["partner"]
+    except LookupError:
+        pass
+    partner = Partner.objects.filter(kind="integration_agency").order_by("code").first() or Partner.objects.first()
+    return partner.pk if partner else None
+
+
+@transaction.atomic
+def create_demo_users() -> list[tuple[User, str]]:
+    """One user per role (created or reused), the demo password, a fresh API key each."""
+    office, partner = _busiest_office(), _demo_partner()
+    rows = []
+    for username, role in DEMO_USERS:
+        user, key = api_client_upsert(
+            username=username,
+            role=role,
+            office_code=office if role == Role.MEDIATOR else None,
+            partner_code=partner if role == Role.PARTNER else None,
+        )
+        if role == Role.ADMIN:
+            user.is_superuser = True
+            user.is_staff = True
+        user.set_password(DEMO_PASSWORD)
+        user.save()
+        rows.append((user, key))
+    return rows

@@ -1,0 +1,254 @@
+"""The screens of the partners app (Django admin, Dutch through gettext).
+
+The referral inbox (toeleidingen) is the mediators' screen: every referral,
+those still to handle first and the oldest of them on top. Accepting and
+rejecting are admin actions that ask for the office, the date and the reason
+on an intermediate page and then call the same services as the API, with the
+logged-in user as actor: the same rules, change records and audit trail.
+"""
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin import helpers
+from django.core.exceptions import ValidationError
+from django.db.models import Case, IntegerField, Value, When
+from django.template.response import TemplateResponse
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from trajectories.models import Office
+
+from . import services
+from .models import OBJECTIVES, Partner, PartnerAgreement, Project, Referral, ReferralStatus, RejectionReason
+
+
+class AgreementInline(admin.TabularInline):
+    """The partner's agreements, for reading; they are written on their own screen."""
+
+    model = PartnerAgreement
+    fields = ["starts_on", "ends_on", "objectives", "referral_target_per_year"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    show_change_link = True
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Partner)
+class PartnerAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "kind"]
+    list_filter = ["kind"]
+    search_fields = ["code", "name"]
+    inlines = [AgreementInline]
+
+    def get_readonly_fields(self, request, obj=None):
+        return ["code"] if obj else []
+
+
+class AgreementForm(forms.ModelForm):
+    objectives = forms.MultipleChoiceField(
+        label=_("objectives"), choices=[(code, code.upper()) for code in OBJECTIVES], required=False
+    )
+
+    class Meta:
+        model = PartnerAgreement
+        fields = ["partner", "starts_on", "ends_on", "objectives", "referral_target_per_year"]
+
+    def clean(self):
+        cleaned = super().clean()
+        starts, ends = cleaned.get("starts_on"), cleaned.get("ends_on")
+        if starts and ends and ends < starts:
+            self.add_error("ends_on", _("The end lies before the start."))
+        return cleaned
+
+
+@admin.register(PartnerAgreement)
+class PartnerAgreementAdmin(admin.ModelAdmin):
+    """Cooperation agreements; written through the services, so they leave change records."""
+
+    form = AgreementForm
+    list_display = ["partner", "starts_on", "ends_on", "objective_list", "referral_target_per_year"]
+    list_filter = ["partner__kind"]
+    list_select_related = ["partner"]
+    search_fields = ["partner__code", "partner__name"]
+
+    @admin.display(description=_("objectives"))
+    def objective_list(self, obj) -> str:
+        return ", ".join(code.upper() for code in obj.objectives)
+
+    def save_model(self, request, obj, form, change):
+        fields = {name: form.cleaned_data.get(name) for name in services.AGREEMENT_FIELDS}
+        if change:
+            services.agreement_update(actor=request.user, agreement=obj, **fields)
+        else:
+            created = services.agreement_create(actor=request.user, **fields)
+            obj.pk = created.pk
+
+    def delete_model(self, request, obj):
+        services.agreement_delete(actor=request.user, agreement=obj)
+
+    def delete_queryset(self, request, queryset):
+        for agreement in queryset:
+            services.agreement_delete(actor=request.user, agreement=agreement)
+
+
+@admin.register(Project)
+class ProjectAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "funding", "lead", "starts_on", "ends_on"]
+    list_filter = ["funding"]
+    list_select_related = ["lead"]
+    search_fields = ["code", "name"]
+    filter_horizontal = ["partners"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return ["code"] if obj else []
+
+
+# The referral inbox ---------------------------------------------------------------
+
+
+class AcceptForm(forms.Form):
+    office = forms.ModelChoiceField(
+        label=_("office"),
+        queryset=Office.objects.all(),
+        required=False,
+        help_text=_("Empty: your own office."),
+    )
+    on = forms.DateField(label=_("accepted on"), required=False, help_text=_("Empty: today."))
+
+
+class RejectForm(forms.Form):
+    reason = forms.ChoiceField(label=_("reason"), choices=RejectionReason.choices)
+    note = forms.CharField(label=_("note"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    on = forms.DateField(label=_("rejected on"), required=False, help_text=_("Empty: today."))
+
+
+def _transition(model_admin, request, queryset, *, form_class, title, call):
+    """Ask for the step's details on an intermediate page, then run the service per referral."""
+    if "apply" in request.POST:
+        form = form_class(request.POST)
+        if form.is_valid():
+            done = 0
+            for referral in queryset:
+                try:
+                    call(request.user, referral, form.cleaned_data)
+                    done += 1
+                except ValidationError as exc:
+                    messages.error(request, f"{referral}: {' '.join(exc.messages)}")
+            if done:
+                model_admin.message_user(
+                    request,
+                    ngettext("%(count)d referral handled.", "%(count)d referrals handled.", done) % {"count": done},
+                    messages.SUCCESS,
+                )
+            return None
+    else:
+        form = form_class()
+    context = {
+        **model_admin.admin_site.each_context(request),
+        "title": title,
+        "form": form,
+        "referrals": queryset,
+        "opts": model_admin.model._meta,
+        "action": request.POST.get("action"),
+        "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+    }
+    return TemplateResponse(request, "admin/partners/referral/transition.html", context)
+
+
+@admin.action(description=_("Accept the selected referrals"), permissions=["change"])
+def accept_referrals(model_admin, request, queryset):
+    def call(actor, referral, data):
+        services.referral_accept(actor=actor, referral=referral, office=data.get("office"), on=data.get("on"))
+
+    return _transition(model_admin, request, queryset, form_class=AcceptForm, title=_("Accept referrals"), call=call)
+
+
+@admin.action(description=_("Reject the selected referrals"), permissions=["change"])
+def reject_referrals(model_admin, request, queryset):
+    def call(actor, referral, data):
+        services.referral_reject(
+            actor=actor, referral=referral, reason=data["reason"], note=data.get("note") or None, on=data.get("on")
+        )
+
+    return _transition(model_admin, request, queryset, form_class=RejectForm, title=_("Reject referrals"), call=call)
+
+
+@admin.register(Referral)
+class ReferralAdmin(admin.ModelAdmin):
+    """The referral inbox: received referrals first, oldest first; then the handled ones."""
+
+    list_display = ["referred_on", "partner", "person_name", "status", "updated_at"]
+    list_filter = ["status", "partner__kind", "partner"]
+    list_select_related = ["partner"]
+    search_fields = ["external_id", "partner__name", "person__last_name"]
+    actions = [accept_referrals, reject_referrals]
+    fields = [
+        "partner",
+        "partner_agreement",
+        "external_id",
+        "referred_on",
+        "person_details",
+        "residence_status",
+        "housing",
+        "reason",
+        "status",
+        "history",
+        "job_seeker",
+        "rejection_reason",
+        "rejection_note",
+        "created_at",
+        "updated_at",
+    ]
+    readonly_fields = fields
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).for_user(request.user)
+
+    def get_ordering(self, request):
+        received_first = Case(
+            When(status=ReferralStatus.RECEIVED, then=Value(0)), default=Value(1), output_field=IntegerField()
+        )
+        return [received_first.asc(), "referred_on", "created_at", "id"]
+
+    def has_add_permission(self, request):
+        return False  # partners post referrals through the API
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # kept for the indicators; person data is erased after the retention period
+
+    @admin.display(description=_("person"))
+    def person_name(self, obj) -> str:
+        if obj.person is None:
+            return _("(erased)")
+        return f"{obj.person.get('first_name', '')} {obj.person.get('last_name', '')}"
+
+    @admin.display(description=_("person data"))
+    def person_details(self, obj) -> str:
+        if obj.person is None:
+            return _("(erased after the retention period)")
+        return "; ".join(f"{key}: {value}" for key, value in obj.person.items() if value not in (None, ""))
+
+    @admin.display(description=_("status history"))
+    def history(self, obj) -> str:
+        return "; ".join(f"{entry['status']} {entry['on']}" for entry in obj.status_history)
+
+    @admin.display(description=_("cooperation agreement"))
+    def partner_agreement(self, obj) -> str:
+        agreement = (
+            PartnerAgreement.objects.filter(
+                partner_id=obj.partner_id, starts_on__lte=obj.referred_on, ends_on__gte=obj.referred_on
+            )
+            .order_by("-starts_on")
+            .first()
+        )
+        if agreement is None:
+            return _("none on the referral date")
+        target = agreement.referral_target_per_year
+        objectives = ", ".join(code.upper() for code in agreement.objectives)
+        text = f"{agreement.starts_on} – {agreement.ends_on}; {objectives}"
+        if target is not None:
+            text += "; " + _("target %(target)d referrals a year") % {"target": target}
+        return text

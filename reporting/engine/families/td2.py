@@ -1,0 +1,67 @@
+"""TD2.1 technical screenings and missing competences; TD2.2 campaigns towards employers."""
+
+from ...catalogue import BY_CODE
+from ..sql import Dialect, Spec
+from .common import COMPLETE
+
+FAMILY = "td2"
+EARLIEST = [
+    "SELECT MIN(screened_on) FROM employers_competencescreening",
+    "SELECT MIN(held_on) FROM employers_campaign",
+]
+
+# Screenings of target-group trajectories up to as_of, in the periods of
+# `screened_on`; action_type is the screened action's type (a workplace-
+# learning form or vocational_training), region that of the intake office.
+SCREENINGS = """
+    FROM employers_competencescreening s
+    JOIN trajectories_action a ON a.id = s.action_id
+    JOIN reporting_trajectoryfact f ON f.run_id = %(run)s AND f.trajectory_id = a.trajectory_id
+        AND f.in_group = %(true)s
+    JOIN reporting_runperiod c ON c.run_id = f.run_id AND s.screened_on >= c.starts_on AND s.screened_on <= c.ends_on
+"""
+
+
+def technical_screenings(d: Dialect) -> Spec:
+    units = f"""
+        SELECT c.period_type, c.period, {COMPLETE}, a.action_type_id AS d_action_type, f.region AS d_region
+        {SCREENINGS}
+        WHERE s.screened_on <= %(as_of)s
+    """
+    return Spec(BY_CODE["td2.1.technical_screenings"], units, {"numerator": "COUNT(*)"})
+
+
+def competence_gap_share(d: Dialect) -> Spec:
+    units = f"""
+        SELECT c.period_type, c.period, {COMPLETE}, a.action_type_id AS d_action_type, f.region AS d_region,
+            CASE WHEN sc.score = 0 THEN 1 ELSE 0 END AS missing
+        {SCREENINGS}
+        JOIN employers_competencescore sc ON sc.screening_id = s.id
+        WHERE s.screened_on <= %(as_of)s
+    """
+    return Spec(BY_CODE["td2.1.competence_gap_share"], units, {"numerator": "SUM(missing)", "denominator": "COUNT(*)"})
+
+
+def campaigns(code: str, objective: str) -> Spec:
+    """Campaigns of one objective held in the period, with the sums of their reach (not disclosive)."""
+    units = f"""
+        SELECT c.period_type, c.period, {COMPLETE}, k.audience AS d_audience,
+            k.potential_reach, k.measured_reach
+        FROM employers_campaign k
+        JOIN reporting_runperiod c ON c.run_id = %(run)s AND k.held_on >= c.starts_on AND k.held_on <= c.ends_on
+        WHERE k.objective = '{objective}' AND k.held_on <= %(as_of)s
+    """
+    # measured_reach: the sum of the campaigns whose reach was measured; null when none was.
+    return Spec(
+        BY_CODE[code],
+        units,
+        {"numerator": "COUNT(*)", "s1": "SUM(potential_reach)", "s2": "SUM(measured_reach)"},
+    )
+
+
+def specs(d: Dialect) -> list[Spec]:
+    return [
+        technical_screenings(d),
+        competence_gap_share(d),
+        campaigns("td2.2.employer_campaigns", "td2.2"),
+    ]
