@@ -42,12 +42,16 @@ class Stat:
     """One key of `stats`: stored in slot `s1`..`s4`; `kind` decides how it is shown.
 
     kinds: `person_count` (suppressed on its own below k), `count` (never
-    suppressed), `tenths` (a one-decimal figure stored in tenths).
+    suppressed), `tenths` (a one-decimal figure stored in tenths),
+    `estimate` (a share in tenths estimated over the `guard` slots' units and
+    events, hidden as a percentage would be when either, or their
+    difference, is 1 to k-1).
     """
 
     key: str
     slot: str
     kind: str = "count"
+    guard: tuple[str, str] | None = None
 
 
 @dataclass(frozen=True)
@@ -153,7 +157,8 @@ INDICATORS: list[Indicator] = [
         "clamped to the last day of the month." + HORIZON_EN + GROUP_EN,
         ("horizon_months", "region", "age_band", "gender", "residence_status", "trajectory_type", "education_level",
          "dutch_level"),
-        always=("horizon_months",), family="sd1", stats=(Stat("cumulative_incidence", "s1", "tenths"),),
+        always=("horizon_months",), family="sd1",
+        stats=(Stat("cumulative_incidence", "s1", "estimate", guard=("s2", "s3")),),
     ),
     Indicator(
         "sd1.status_at_horizon", "percentage", "Situatie na N maanden", "Status at the horizon",

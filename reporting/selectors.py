@@ -155,6 +155,13 @@ def _stat_value(stat: Stat, slots: dict, n: int | None, *, suppress: bool, k: in
         return _tenths(raw)
     if stat.kind in ("median", "tenths"):
         return _tenths(raw)
+    if stat.kind == "estimate":
+        # A share estimated over a cohort (cumulative incidence) would tell a
+        # small cohort's outcomes even where the row itself is not suppressed.
+        units, events = (slots[g] for g in stat.guard)
+        if suppress and (_small(units, k) or _small(events, k) or _small((units or 0) - (events or 0), k)):
+            return None
+        return _tenths(raw)
     if stat.kind == "person_count" and suppress and _small(raw, k):
         return None
     return raw

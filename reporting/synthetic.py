@@ -105,12 +105,12 @@ def _trainings(synth: Synth) -> int:
     mediators = _mediators(synth)
     providers = synth.partners_by_kind.get("training_provider") or [None]
     rows = []
-    for mediator in mediators:
+    for position, mediator in enumerate(mediators):
         for year in range(synth.start.year, synth.end.year + 1):
             first = max(synth.start, datetime.date(year, 1, 1))
             last = min(synth.end, datetime.date(year, 12, 31))
             for n in range(TRAININGS_PER_MEDIATOR_PER_YEAR):
-                key = ("mediator_training", mediator, year, n)
+                key = ("mediator_training", position, year, n)  # not the id: sequences differ between loads
                 rows.append(
                     (
                         mediator,

@@ -115,6 +115,11 @@ def job_seeker_update(*, actor, job_seeker: JobSeeker, **fields: Any) -> JobSeek
         errors.setdefault("insz", []).append(_insz_taken())
     _not_future(errors, birth_date=fields.get("birth_date"))
     _raise(errors)
+    # A save that changes nothing (a PUT of the same body, an admin page saved
+    # for its inlines) writes nothing and leaves no change record.
+    fields = {k: v for k, v in fields.items() if k in JOB_SEEKER_FIELDS and getattr(job_seeker, k) != v}
+    if not fields:
+        return job_seeker
     for key, value in fields.items():
         if key in JOB_SEEKER_FIELDS:
             setattr(job_seeker, key, value)
@@ -481,6 +486,8 @@ def action_update(*, actor, action: Action, **fields: Any) -> Action:
         if key in ACTION_FIELDS:
             setattr(action, key, value)
     action.interpreter_used = bool(action.interpreter_used)
+    if snapshot(action) == before:
+        return action  # nothing changed: nothing to write or record
     errors: dict = {}
     _check_action_rules(action, trajectory, errors)
     _raise(errors)

@@ -44,9 +44,6 @@ class ProjectViewSet(ServiceWriteMixin, mixins.CreateModelMixin, mixins.UpdateMo
     queryset = Project.objects.prefetch_related("partners").order_by("code")
     serializer_class = ProjectSerializer
 
-    def get_read_serializer(self, instance):
-        return self.get_serializer(self.get_queryset().get(pk=instance.pk))
-
     def perform_service_create(self, serializer):
         return services.project_create(actor=self.request.user, **serializer.validated_data)
 

@@ -1,6 +1,11 @@
 """Cohort statistics: the Aalen-Johansen cumulative incidence of outflow to work
 (`sd1.outflow_to_work` stats) and `sd1.status_at_horizon`; expected values by hand."""
 
+import calendar
+import datetime
+import random
+from fractions import Fraction
+
 import pytest
 
 from .helpers import D, outsider, person, trajectory, values
@@ -164,4 +169,89 @@ def test_yearly_and_quarterly_cohorts_of_the_status(admin_client, compute, cohor
         (6, "work", 33.3, True),
         (12, "education", 33.3, True),
         (12, "work", 66.7, True),
+    ]
+
+
+def _add_months(d, n):
+    """d + n months, the day clamped to the month's end (indicators.md "Month arithmetic")."""
+    year, month = divmod(d.month - 1 + n, 12)
+    year += d.year
+    return D(year, month + 1, min(d.day, calendar.monthrange(year, month + 1)[1]))
+
+
+def _aalen_johansen(cohort, as_of, horizon):
+    """An exact oracle in fractions: the cumulative incidence of outflow to work at `horizon` months,
+    rounded half away from zero to tenths of a percent."""
+    events = []  # (month, kind): kind 1 work, 2 competing, 0 censored
+    for started, outflow, reason in cohort:
+        if outflow is not None and outflow <= as_of:
+            m = next(m for m in range(0, 999) if outflow <= _add_months(started, m))
+            events.append((m, 1 if reason in ("work", "self_employment") else 2))
+        else:
+            events.append((max(m for m in range(0, 999) if _add_months(started, m) <= as_of), 0))
+    at_risk, survival, incidence = len(events), Fraction(1), Fraction(0)
+    for month in range(0, horizon + 1):
+        d1 = sum(1 for m, k in events if m == month and k == 1)
+        d2 = sum(1 for m, k in events if m == month and k == 2)
+        c = sum(1 for m, k in events if m == month and k == 0)
+        if at_risk:
+            incidence += survival * Fraction(d1, at_risk)
+            survival *= Fraction(at_risk - d1 - d2, at_risk)
+        at_risk -= d1 + d2 + c
+    tenths = (2000 * incidence.numerator + incidence.denominator) // (2 * incidence.denominator)
+    return tenths / 10
+
+
+def test_cumulative_incidence_matches_an_exact_oracle_on_random_cohorts(admin_client, compute, region_office):
+    rng = random.Random(6)
+    ant = region_office("ANT01", "antwerpen")
+    as_of = D(2024, 6, 15)
+    cohorts = {"2022": [], "2023": [], "2024": []}
+    for _ in range(150):
+        year, month = rng.randint(2022, 2024), rng.randint(1, 12)
+        started = D(year, month, rng.choice([1, 14, 28, calendar.monthrange(year, month)[1]]))
+        if started > as_of:
+            continue
+        outflow = started + datetime.timedelta(days=rng.randint(0, 900)) if rng.random() < 0.7 else None
+        reason = rng.choice(["work", "self_employment", "education", "moved"]) if outflow else None
+        trajectory(person(ant), started, outflow=outflow, reason=reason)
+        cohorts[str(year)].append((started, outflow, reason))
+    compute(as_of)
+    body = values(admin_client, "sd1.outflow_to_work")
+    got = {
+        (r["period"], r["dimensions"]["horizon_months"]): r["stats"]["cumulative_incidence"] for r in body["results"]
+    }
+    assert got == {
+        (year, h): _aalen_johansen(cohort, as_of, h) for year, cohort in cohorts.items() for h in range(6, 37, 6)
+    }
+
+
+def test_the_estimate_of_a_small_cohort_is_suppressed(admin_client, reporting_client, compute, region_office):
+    ant = region_office("ANT01", "antwerpen")
+    # Cohort 2024-01: six to work in month 2, six open (censored in month 5).
+    for i in range(12):
+        trajectory(person(ant), D(2024, 1, 2), outflow=D(2024, 3, 1) if i < 6 else None)
+    # Cohort 2024-02: one to work, three open: four people.
+    for i in range(4):
+        trajectory(person(ant), D(2024, 2, 2), outflow=D(2024, 3, 1) if i < 1 else None)
+    compute(D(2024, 6, 15))
+    month = {"period_type": "month", "period_from": "2024-01", "period_to": "2024-02"}
+
+    def first_horizon(client):
+        rows = values(client, "sd1.outflow_to_work", **month)["results"]
+        return [
+            (r["period"], r["value"], r["suppressed"], r["stats"])
+            for r in rows
+            if r["dimensions"]["horizon_months"] == 6
+        ]
+
+    # Nobody has had six months yet: the rows are 0 of 0, not suppressed; the
+    # estimate of the small cohort would tell its outcomes, so it is hidden.
+    assert first_horizon(reporting_client) == [
+        ("2024-01", None, False, {"cumulative_incidence": 50.0}),
+        ("2024-02", None, False, {"cumulative_incidence": None}),
+    ]
+    assert first_horizon(admin_client) == [
+        ("2024-01", None, False, {"cumulative_incidence": 50.0}),
+        ("2024-02", None, False, {"cumulative_incidence": 25.0}),
     ]

@@ -81,8 +81,9 @@ def _varied_data(region_office) -> None:
         p = person(rng.choice(offices), born=D(rng.randint(1965, 2006), rng.randint(1, 12), rng.randint(1, 28)),
                    nationality=nationality, mother_tongue=tongue, unaccompanied_minor=rng.random() < 0.15)  # fmt: skip
         if rng.random() < 0.6:
-            residence(p, rng.choice(["recognised_refugee", "asylum_seeker", "subsidiary_protection"]),
-                      D(rng.randint(2019, 2023), rng.randint(1, 12), 1), permit=rng.choice(["none", "card_c"]))  # fmt: skip
+            status = rng.choice(["recognised_refugee", "asylum_seeker", "subsidiary_protection"])
+            since = D(rng.randint(2019, 2023), rng.randint(1, 12), 1)
+            residence(p, status, since, permit=rng.choice(["none", "card_c"]))
         year, month = rng.randint(2020, 2024), rng.randint(1, 12)
         started = min(D(year, month, rng.choice([1, 15, 28, calendar.monthrange(year, month)[1]])), AS_OF)
         outflow = _day(rng, started, 1200) if rng.random() < 0.6 else None
@@ -129,7 +130,7 @@ def _varied_data(region_office) -> None:
     for month in range(1, 13):
         ToolUsage.objects.create(tool="website", month=D(2023, month, 1), count=rng.randint(0, 500))
     mediator = factories.UserFactory(role=Role.MEDIATOR, office=offices[0])
-    for i in range(20):
+    for _ in range(20):
         MediatorTraining.objects.create(mediator=mediator, course="c", provider=rng.choice([None, partners[2]]),
                                         held_on=_day(rng, D(2022, 1, 1), 950), hours=3)  # fmt: skip
     for p in partners[:2]:

@@ -67,10 +67,21 @@ def test_referrals_received_with_decisions_up_to_as_of(admin_client, compute, re
         ("2024", {"partner": "agii"}, 4, {"accepted": 3, "rejected": 1, "registered": 2, "target": 120}),
         ("2024", {"partner": "ocmw"}, 2, {"accepted": 0, "rejected": 0, "registered": 0, "target": 40}),
     ]
-    assert _rows(admin_client, "td4.1.referrals_received", by="partner_kind", period_from="2024") == [
-        ("2024", {"partner_kind": "integration_agency"}, 4, {"accepted": 3, "rejected": 1, "registered": 2, **no_target}),
-        ("2024", {"partner_kind": "local_authority"}, 2, {"accepted": 0, "rejected": 0, "registered": 0, **no_target}),
-    ]  # fmt: skip
+    kinds = _rows(admin_client, "td4.1.referrals_received", by="partner_kind", period_from="2024")
+    assert kinds == [
+        (
+            "2024",
+            {"partner_kind": "integration_agency"},
+            4,
+            {"accepted": 3, "rejected": 1, "registered": 2, "target": None},
+        ),
+        (
+            "2024",
+            {"partner_kind": "local_authority"},
+            2,
+            {"accepted": 0, "rejected": 0, "registered": 0, "target": None},
+        ),
+    ]
     got = [(r[1], r[2]) for r in _rows(admin_client, "td4.1.referrals_received", by="partner,housing",
                                        period_from="2024")]  # fmt: skip
     assert got == [

@@ -5,7 +5,7 @@ import datetime
 import pytest
 from django.test import Client
 
-from accounts.models import Role
+from accounts.models import Role, User
 from tests import factories
 from trajectories.models import Action, AuditEntry, ChangeRecord, JobSeeker, ResidenceStatus, Trajectory
 from trajectories.validators import make_insz
@@ -308,3 +308,27 @@ def test_changelist_query_count_does_not_grow_with_rows(browser, office, django_
         seed(10)
         with django_assert_max_num_queries(len(small.captured_queries)):
             assert browser.get(path).status_code == 200
+
+
+def test_programme_team_pages_render(db, office):
+    superuser = factories.UserFactory(role=Role.ADMIN, is_staff=True, is_superuser=True)
+    client = Client()
+    client.force_login(superuser)
+    mediator_user = factories.UserFactory(role=Role.MEDIATOR, office=office, is_staff=True)
+    for path in (
+        "/admin/accounts/user/",
+        "/admin/accounts/user/add/",
+        f"/admin/accounts/user/{mediator_user.pk}/change/",
+        "/admin/accounts/apikey/",
+        "/admin/accounts/apikey/add/",
+        "/admin/trajectories/office/",
+        "/admin/trajectories/actiontype/",
+        "/admin/trajectories/region/",
+    ):
+        assert client.get(path).status_code == 200, path
+    response = client.post(
+        "/admin/accounts/user/add/",
+        {"username": "nieuw", "password1": "", "password2": "", "usable_password": "false", "role": "mediator"},
+    )
+    assert response.status_code == 200  # a mediator without an office is refused on the form
+    assert not User.objects.filter(username="nieuw").exists()

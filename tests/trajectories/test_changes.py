@@ -101,3 +101,13 @@ def test_action_types_feed_the_workplace_learning_rule():
         "activation_internship",
         "work_experience_internship",
     }
+
+
+def test_a_save_that_changes_nothing_records_nothing(mediator, office):
+    person = factories.JobSeekerFactory(office=office)
+    action = factories.ActionFactory(trajectory__job_seeker=person)
+    same_person = mediator.patch(f"/api/v1/jobseekers/{person.pk}/", {"last_name": person.last_name})
+    same_action = mediator.patch(f"/api/v1/actions/{action.pk}/", {"status": action.status})
+    assert (same_person.status_code, same_action.status_code) == (200, 200)
+    assert not ChangeRecord.objects.exists()
+    assert not AuditEntry.objects.exists()

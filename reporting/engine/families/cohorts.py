@@ -84,7 +84,9 @@ def _tenths_of_share(d: Dialect, share: str) -> str:
 
 
 def cumulative_incidence_cells(d: Dialect, ind: Indicator, cohort: str, horizons: list[int]) -> str:
-    """Cells `(period_type, period, grp, b1, b2, d_horizon_months, cumulative_incidence)` for `Spec.cells`.
+    """Cells `(period_type, period, grp, b1, b2, d_horizon_months, cumulative_incidence, cohort_size,
+    work_events)` for `Spec.cells`: the estimate, the cohort's size and its outflows to work observed
+    within N months (by which the estimate is suppressed on small cells).
 
     `cohort`: SQL yielding one row per cohort trajectory and period, with
     `period_type`, `period`, the `d_<dimension>` columns of `ind`'s
@@ -117,11 +119,12 @@ def cumulative_incidence_cells(d: Dialect, ind: Indicator, cohort: str, horizons
         WITH RECURSIVE
         cs AS (SELECT s.*, {key} AS ck FROM ({size}) s),
         cm AS (SELECT p.m, p.d1, p.d2, p.c, {key} AS ck FROM ({per_month}) p),
-        aj (ck, k, n, s, f) AS (
-            SELECT ck, 0, n0, {one}, {zero} FROM cs
+        aj (ck, k, n, e, s, f) AS (
+            SELECT ck, 0, n0, CAST(0 AS BIGINT), {one}, {zero} FROM cs
             UNION ALL
             SELECT aj.ck, aj.k + 1,
                 aj.n - COALESCE(cm.d1, 0) - COALESCE(cm.d2, 0) - COALESCE(cm.c, 0),
+                aj.e + COALESCE(cm.d1, 0),
                 CASE WHEN aj.n > 0 THEN aj.s * (aj.n - COALESCE(cm.d1, 0) - COALESCE(cm.d2, 0)) / aj.n
                     ELSE aj.s END,
                 CASE WHEN aj.n > 0 THEN aj.f + aj.s * COALESCE(cm.d1, 0) / aj.n ELSE aj.f END
@@ -129,7 +132,7 @@ def cumulative_incidence_cells(d: Dialect, ind: Indicator, cohort: str, horizons
             WHERE aj.k <= {last}
         )
         SELECT cs.period_type, cs.period, cs.grp, cs.b1, cs.b2, h.n AS d_horizon_months,
-            {_tenths_of_share(d, "aj.f")} AS cumulative_incidence
+            {_tenths_of_share(d, "aj.f")} AS cumulative_incidence, cs.n0 AS cohort_size, aj.e AS work_events
         FROM cs
         CROSS JOIN ({" UNION ALL ".join(f"SELECT {int(v)} AS n" for v in horizons)}) h
         JOIN aj ON aj.ck = cs.ck AND aj.k = h.n + 1

@@ -50,7 +50,7 @@ def outflow_to_work(d: Dialect) -> Spec:
         {"numerator": "SUM(hit)", "denominator": "SUM(eligible)"},
         mature="MIN(eligible)",
         cells=cumulative_incidence_cells(d, ind, cohort, OUTFLOW_HORIZONS),
-        cell_measures={"s1": "cumulative_incidence"},
+        cell_measures={"s1": "cumulative_incidence", "s2": "cohort_size", "s3": "work_events"},
     )
 
 
