@@ -18,6 +18,7 @@ from trajectories.models import (
     ResidenceStatus,
     Trajectory,
 )
+from trajectories.services import today
 from trajectories.synthetic import Synth, generate_case_records, generate_reference
 
 from .helpers import END, START, digest
@@ -113,7 +114,7 @@ def test_command_checks_its_window(db):
 
 
 def test_window_ending_yesterday_has_nothing_after_it(db):
-    end = datetime.date.today() - datetime.timedelta(days=1)
+    end = today() - datetime.timedelta(days=1)
     generate(0.0002, start=datetime.date(2024, 1, 1), end=end)
     assert not Trajectory.objects.filter(Q(started_on__gt=end) | Q(outflow_on__gt=end)).exists()
     assert not Trajectory.objects.filter(started_on__lt=datetime.date(2024, 1, 1)).exists()

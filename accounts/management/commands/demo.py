@@ -41,10 +41,13 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--scale", type=float, default=DEMO_SCALE, help="synthetic data scale when loading")
         parser.add_argument("--seed", type=int, default=DEMO_SEED)
+        parser.add_argument(
+            "--start", type=datetime.date.fromisoformat, default=DEMO_START, help="first day of the demo history"
+        )
         parser.add_argument("--host", default="http://127.0.0.1:8000", help="base URL for the curl examples")
         parser.add_argument("--no-indicators", action="store_true", help="skip the indicator run")
 
-    def handle(self, *args, scale, seed, host, no_indicators, **options):
+    def handle(self, *args, scale, seed, start, host, no_indicators, **options):
         from trajectories.models import JobSeeker
         from trajectories.services import today
 
@@ -52,12 +55,12 @@ class Command(BaseCommand):
         if JobSeeker.objects.exists():
             self.stdout.write(f"Demo data present ({JobSeeker.objects.count()} job seekers): not loading again.")
         else:
-            self.stdout.write(f"Loading synthetic demo data (scale {scale}, {DEMO_START}..{yesterday}) ...")
+            self.stdout.write(f"Loading synthetic demo data (scale {scale}, {start}..{yesterday}) ...")
             call_command(
                 "generate_synthetic",
                 scale=scale,
                 seed=seed,
-                start=DEMO_START,
+                start=start,
                 end=yesterday,
                 stdout=self.stdout,
             )
@@ -87,7 +90,8 @@ class Command(BaseCommand):
         out(f'  curl -H "Authorization: Token {keys[Role.MEDIATOR]}" "{host}/api/v1/trajectories/?status=open"')
         out(f'  curl -H "Authorization: Token {keys[Role.PARTNER]}" {host}/api/v1/referrals/')
         out(f'  curl -H "Authorization: Token {keys[Role.COMPLAINTS]}" {host}/api/v1/complaints/')
-        out(f'  curl -H "Authorization: Token {keys[Role.REPORTING]}" "{host}/api/v1/reporting/indicators/sd1.intake/values/?period_type=year"')
+        values = f"{host}/api/v1/reporting/indicators/sd1.intake/values/?period_type=year"
+        out(f'  curl -H "Authorization: Token {keys[Role.REPORTING]}" "{values}"')
         out(f'  curl -H "Authorization: Token {keys[Role.REPORTING]}" {host}/api/v1/reporting/objectives/')
         out(f'  curl -H "Authorization: Token {keys[Role.ADMIN]}" {host}/api/v1/offices/')
         out("")

@@ -81,10 +81,9 @@ def protected_status_share(d: Dialect) -> Spec:
     return Spec(
         BY_CODE["sd1.protected_status_share"],
         units,
-        {
-            "numerator": "COUNT(DISTINCT CASE WHEN hit = 1 THEN job_seeker_id END)",
-            "denominator": "COUNT(DISTINCT job_seeker_id)",
-        },
+        # One row per person and period: a person's trajectories never overlap and
+        # neither do their residence statuses, so plain sums count people.
+        {"numerator": "SUM(hit)", "denominator": "COUNT(*)"},
     )
 
 

@@ -1,0 +1,125 @@
+"""`manage.py demo` (run by `make run`): data once, users and fresh keys every time, keys that work."""
+
+import datetime
+import io
+import re
+
+import pytest
+from django.apps import apps
+from django.conf import settings
+from django.contrib.auth.models import Group
+from django.core.management import call_command
+from django.db import transaction
+from django.test import TestCase
+from rest_framework.test import APIClient
+
+from accounts.models import ApiKey, Role, User
+from trajectories.models import JobSeeker
+from trajectories.services import today
+
+DEMO_START = (today() - datetime.timedelta(days=400)).isoformat()
+KEY_LINE = re.compile(r"^(demo-\w+)\s+(\S+)\s+(\w+)\s+(\S+)\s+(\S{40,})$")
+
+
+def run_demo(*extra) -> str:
+    out = io.StringIO()
+    with TestCase.captureOnCommitCallbacks(execute=True):  # the indicator run is enqueued on commit
+        call_command("demo", "--scale", "0.0001", "--start", DEMO_START, *extra, stdout=out, stderr=out)
+    return out.getvalue()
+
+
+def keys_in(output: str) -> dict[str, tuple[str, str]]:
+    found = {}
+    for line in output.splitlines():
+        match = KEY_LINE.match(line.strip())
+        if match:
+            username, password, role, _scope, key = match.groups()
+            found[username] = (role, key, password)
+    return found
+
+
+def client(key: str) -> APIClient:
+    api = APIClient()
+    api.credentials(HTTP_AUTHORIZATION=f"Token {key}")
+    return api
+
+
+@pytest.fixture(scope="module")
+def demo_twice(django_db_setup, django_db_blocker):
+    """`demo` run twice on an empty database (once per module: it computes the indicators), undone at the end."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        yield run_demo(), run_demo()
+        transaction.set_rollback(True)
+
+
+def test_demo_loads_data_once_and_runs_again_without_error(demo_twice, db):
+    first, second = demo_twice
+    assert "Loading synthetic demo data" in first
+    assert "not loading again" in second
+    assert JobSeeker.objects.count() == 100
+    assert User.objects.filter(username__startswith="demo-").count() == 5
+
+
+def test_demo_prints_a_key_per_role_that_authenticates(demo_twice, db):
+    first, second = demo_twice
+    keys = keys_in(second)
+    assert {u: r for u, (r, _, _) in keys.items()} == {
+        "demo-admin": "admin",
+        "demo-mediator": "mediator",
+        "demo-partner": "partner",
+        "demo-complaints": "complaints",
+        "demo-reporting": "reporting",
+    }
+    for _role, key, _password in keys.values():
+        assert client(key).get("/api/v1/offices/").status_code == 200
+    # Keys of the first run stay valid: each run adds one.
+    for _role, key, _password in keys_in(first).values():
+        assert client(key).get("/api/v1/action-types/").status_code == 200
+    assert ApiKey.objects.filter(user__username="demo-mediator").count() == 2
+    mediator = client(keys["demo-mediator"][1])
+    body = mediator.get("/api/v1/jobseekers/").json()
+    assert body["count"] > 0  # the mediator's office is one with data
+    assert mediator.get("/api/v1/complaints/").status_code == 403
+    assert client(keys["demo-partner"][1]).get("/api/v1/referrals/").status_code == 200
+    assert client(keys["demo-complaints"][1]).get("/api/v1/complaints/").status_code == 200
+    assert client(keys["demo-reporting"][1]).get("/api/v1/jobseekers/").status_code == 403
+    assert client("not-a-key").get("/api/v1/offices/").status_code == 401
+
+
+def test_demo_users_log_in_to_the_admin_site_with_the_demo_password(demo_twice, db):
+    _, second = demo_twice
+    assert "password for the admin site and the browsable API: idw-demo" in second
+    admin = User.objects.get(username="demo-admin")
+    assert admin.is_superuser and admin.is_staff and admin.check_password("idw-demo")
+    mediator = User.objects.get(username="demo-mediator")
+    assert mediator.is_staff and mediator.role == Role.MEDIATOR and mediator.office_id
+    assert list(mediator.groups.values_list("name", flat=True)) == ["mediators"]
+    api = APIClient()
+    assert api.login(username="demo-mediator", password="idw-demo")
+    assert api.get("/admin/").status_code == 200
+
+
+def test_demo_creates_the_admin_groups_with_permissions(demo_twice, db):
+    mediators = Group.objects.get(name="mediators")
+    codenames = set(mediators.permissions.values_list("codename", flat=True))
+    assert {"view_jobseeker", "add_trajectory", "change_action", "view_office"} <= codenames
+    assert "delete_office" not in codenames
+    complaints = set(Group.objects.get(name="complaints officers").permissions.values_list("codename", flat=True))
+    assert "add_discriminationcomplaint" in complaints and "view_jobseeker" not in complaints
+    team = Group.objects.get(name="programme team")
+    assert team.permissions.filter(codename="delete_office").exists()
+
+
+def test_demo_says_what_happened_to_the_indicators(demo_twice, db):
+    first, second = demo_twice
+    match = re.search(r"^Indicators: run (\d+) ", first, re.MULTILINE)
+    assert match, first[-600:]
+    # In a test the run executes when the command's transaction "commits" (on_commit callbacks).
+    run = apps.get_model("reporting", "IndicatorRun").objects.get(pk=int(match.group(1)))
+    if settings.CELERY_TASK_ALWAYS_EAGER:  # `make run`: tasks run in-process
+        assert run.status == "succeeded"
+    else:  # a real broker: the run waits for a worker
+        assert run.status in ("queued", "running", "succeeded")
+    assert run.as_of == today() - datetime.timedelta(days=1)
+    assert "Indicators: run" in second
+    assert "curl -H" in second
