@@ -2,6 +2,7 @@ import datetime
 import re
 
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from accounts.models import Role, User
@@ -100,6 +101,7 @@ class ObjectiveSerializer(serializers.Serializer):
     indicators = ObjectiveIndicatorSerializer(many=True)
 
 
+@extend_schema_field({"type": "string", "pattern": r"^\d{4}-(0[1-9]|1[0-2])$", "example": "2024-03"})
 class MonthField(serializers.Field):
     """A month as `YYYY-MM`, stored as its first day."""
 

@@ -320,7 +320,11 @@ class ObjectivesView(APIView):
         periods = [str(y) for y in range(from_year, to_year + 1)]
         rows = (
             IndicatorValue.objects.filter(
-                period_type="year", grouping="", period__in=periods, run_id__in=set(blocks.values())
+                indicator__in=list(BY_CODE),
+                period_type="year",
+                grouping="",
+                run_id__in=set(blocks.values()),
+                period__in=periods,
             )
             .order_by("indicator", "period", "horizon", "a1")
             .values_list("indicator", "run_id", *selectors.VALUE_FIELDS)

@@ -75,13 +75,10 @@ def build_trajectory_facts(run: IndicatorRun, conn=None) -> int:
     as_of = run.as_of
     # Each %s below is bound in the order of `params`.
     outflow = "CASE WHEN t.outflow_on <= %s THEN t.outflow_on END"
-    first_action = (
-        "(SELECT MIN(a.started_on) FROM trajectories_action a WHERE a.trajectory_id = t.id "
-        "AND a.status <> 'planned' AND a.started_on <= %s)"
-    )
-    last_action = (
-        "(SELECT MAX(a.started_on) FROM trajectories_action a WHERE a.trajectory_id = t.id "
-        "AND a.status <> 'planned' AND a.started_on <= %s)"
+    # Milestones from the started actions (status not planned) up to as_of, in one pass over actions.
+    milestones = (
+        "SELECT a.trajectory_id, MIN(a.started_on) AS first_on, MAX(a.started_on) AS last_on "
+        "FROM trajectories_action a WHERE a.status <> 'planned' AND a.started_on <= %s GROUP BY a.trajectory_id"
     )
     residence = (
         "(SELECT rs.status FROM trajectories_residencestatus rs WHERE rs.job_seeker_id = t.job_seeker_id "
@@ -105,8 +102,8 @@ def build_trajectory_facts(run: IndicatorRun, conn=None) -> int:
         FROM (
             SELECT t.id, t.job_seeker_id, grp.g, t.type, t.started_on, %s AS as_of,
                 CASE WHEN t.personal_service_on <= %s THEN t.personal_service_on END AS personal_service_on,
-                {first_action} AS first_action_on,
-                {last_action} AS last_action_on,
+                ms.first_on AS first_action_on,
+                ms.last_on AS last_action_on,
                 {outflow} AS outflow_on,
                 t.outflow_reason,
                 o.region_id AS region, t.intake_office_id AS office, js.birth_date,
@@ -120,10 +117,11 @@ def build_trajectory_facts(run: IndicatorRun, conn=None) -> int:
             JOIN trajectories_jobseeker js ON js.id = t.job_seeker_id
             JOIN trajectories_office o ON o.code = t.intake_office_id
             JOIN ({group_sql}) grp ON grp.id = t.job_seeker_id
+            LEFT JOIN ({milestones}) ms ON ms.trajectory_id = t.id
             WHERE t.started_on <= %s
         ) x
     """
-    params = [run.pk, as_of, as_of, as_of, as_of, as_of, *group_params, as_of]
+    params = [run.pk, as_of, as_of, as_of, *group_params, as_of, as_of]
     with conn.cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.rowcount

@@ -252,8 +252,8 @@ def test_accepting_an_unknown_referral_is_404(mediator, db):
     assert mediator.post(url("not-a-uuid", "accept"), {}).status_code == 404
 
 
-def test_messages_are_dutch_by_default_and_english_on_request(referral_id, mediator):
+def test_messages_are_english_by_default_and_dutch_on_request(referral_id, mediator):
     r = mediator.post(url(referral_id, "accept"), {"on": "2024-02-01"}, format="json")
-    assert r.json() == {"on": ["Deze datum ligt voor de toeleiding."]}
-    r = mediator.post(url(referral_id, "accept"), {"on": "2024-02-01"}, format="json", HTTP_ACCEPT_LANGUAGE="en")
     assert r.json() == {"on": ["This date lies before the referral."]}
+    r = mediator.post(url(referral_id, "accept"), {"on": "2024-02-01"}, format="json", HTTP_ACCEPT_LANGUAGE="nl")
+    assert r.json() == {"on": ["Deze datum ligt voor de toeleiding."]}

@@ -305,3 +305,13 @@ def test_objectives_answer_question_c_in_one_call(reporting_client, admin_client
 def test_catalogue_module_and_definitions_agree(reporting_client):
     body = reporting_client.get("/api/v1/reporting/indicators/").json()
     assert [i["code"] for i in body] == [i.code for i in INDICATORS]
+
+
+def test_more_rows_than_the_cap_is_400(reporting_client, small_cells, monkeypatch):
+    from reporting import selectors
+
+    monkeypatch.setattr(selectors, "MAX_ROWS", 1)
+    r = reporting_client.get(URL.format("sd1.intake"), {"period_type": "year"})
+    assert r.status_code == 400 and "narrower" in r.json()["non_field_errors"][0]
+    r = reporting_client.get(URL.format("sd1.intake"), {"period_type": "year", "period_from": "2023"})
+    assert r.status_code == 200 and len(r.json()["results"]) == 1
