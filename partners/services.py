@@ -18,14 +18,14 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from rest_framework.fields import DateTimeField
 from rest_framework.settings import api_settings
 
 from trajectories.changes import Change, record_change, record_changes, snapshot
-from trajectories.models import JobSeeker, Office, RegistrationChannel, Trajectory
+from trajectories.models import AuditEntry, JobSeeker, Office, RegistrationChannel, Trajectory
 from trajectories.services import job_seeker_create, today
 
 from .models import OBJECTIVES, Partner, PartnerAgreement, Project, Referral, ReferralStatus
@@ -190,17 +190,149 @@ def referral_snapshot(referral: Referral) -> dict[str, Any]:
 
 @dataclass(frozen=True)
 class IntakeOutcome:
-    """One item's result: 201 created, 200 replay of the same body, 409 another body."""
+    """One item's result: 201 created, 200 replay of the same body, 409 another body.
+
+    A 201 also carries the stored row, so that the single POST answers
+    without reading it back (`referral`)."""
 
     status: int
     referral_id: uuid.UUID
+    partner_id: str | None = None
+    row: dict | None = None
+    at: datetime.datetime | None = None
+
+    @property
+    def referral(self) -> Referral | None:
+        """The referral as stored by this request (201 only), built from the inserted values."""
+        if self.row is None:
+            return None
+        return _referral_of(self.partner_id, self.row, self.at)
 
 
-def _partner_of(actor) -> Partner:
+def _partner_id_of(actor) -> str:
     partner_id = getattr(actor, "partner_id", None)
     if partner_id is None:
         raise PermissionDenied(_("Only a partner system posts referrals."))
-    return actor.partner
+    return partner_id
+
+
+def _new_row(canonical: dict[str, Any], digest: str, at: str) -> dict:
+    """The column values of a new referral, as JSON values."""
+    return {
+        "id": str(uuid.uuid4()),
+        "external_id": canonical["external_id"],
+        "body_hash": digest,
+        "referred_on": canonical["referred_on"],
+        "person": canonical["person"],
+        "residence_status": canonical["residence_status"],
+        "housing": canonical["housing"],
+        "reason": canonical["reason"],
+        "status_history": [{"status": ReferralStatus.RECEIVED.value, "on": canonical["referred_on"], "at": at}],
+    }
+
+
+# The fields of a new referral's change record that vary from row to row; the
+# others are the same for every row of one request (see _after_snapshots).
+_VARYING = ("id", "external_id", "referred_on", "residence_status", "housing", "reason", "status_history")
+
+
+def _referral_of(partner_id: str, row: dict, now: datetime.datetime) -> Referral:
+    """The Referral a new row becomes once inserted."""
+    return Referral(
+        id=uuid.UUID(row["id"]),
+        partner_id=partner_id,
+        external_id=row["external_id"],
+        body_hash=row["body_hash"],
+        referred_on=datetime.date.fromisoformat(row["referred_on"]),
+        person=row["person"],
+        residence_status=row["residence_status"],
+        housing=row["housing"],
+        reason=row["reason"],
+        status=ReferralStatus.RECEIVED,
+        status_history=row["status_history"],
+        created_at=now,
+        updated_at=now,
+    )
+
+
+def _after_snapshots(partner_id: str, rows: list[dict], now: datetime.datetime) -> list[dict[str, Any]]:
+    """`referral_snapshot` of every new row: one real snapshot as the template,
+    the varying fields copied in (tests compare it with referral_snapshot)."""
+    template = referral_snapshot(_referral_of(partner_id, rows[0], now))
+    return [{**template, **{key: row[key] for key in _VARYING}} for row in rows]
+
+
+_INSERT_SQL = """
+WITH input AS (
+    SELECT * FROM jsonb_to_recordset(%s::jsonb) AS x(
+        id uuid, external_id varchar, body_hash varchar, referred_on date, person jsonb,
+        residence_status varchar, housing varchar, reason text, status_history jsonb, after jsonb, diff jsonb)
+), inserted AS (
+    INSERT INTO partners_referral (
+        id, partner_id, external_id, body_hash, referred_on, person, residence_status, housing, reason,
+        status, status_history, created_at, updated_at)
+    SELECT id, %s, external_id, body_hash, referred_on, person, residence_status, housing, reason,
+        %s, status_history, %s, %s
+    FROM input ORDER BY external_id COLLATE "C"
+    ON CONFLICT (partner_id, external_id) DO NOTHING
+    RETURNING id
+), changes AS (
+    INSERT INTO trajectories_changerecord (model, row_id, job_seeker_id, trajectory_id, before, after, at)
+    SELECT %s, input.id::text, NULL, NULL, NULL, input.after, %s
+    FROM inserted JOIN input USING (id) ORDER BY input.external_id COLLATE "C"
+), audit AS (
+    INSERT INTO trajectories_auditentry (at, actor_id, model, row_id, job_seeker_id, operation, changes)
+    SELECT %s, %s, %s, input.id::text, NULL, %s, input.diff
+    FROM inserted JOIN input USING (id) ORDER BY input.external_id COLLATE "C"
+)
+SELECT id FROM inserted
+"""
+
+
+def _insert_postgresql(*, actor, partner_id: str, rows: list[dict], now: datetime.datetime) -> set[uuid.UUID]:
+    """One statement: INSERT ... SELECT FROM jsonb_to_recordset ON CONFLICT DO
+    NOTHING RETURNING id, with the change records and audit entries of the
+    rows it inserted written by the same statement (data-modifying CTEs).
+    The same rows as record_changes would write; returns the inserted ids."""
+    label = Referral._meta.label_lower
+    afters = _after_snapshots(partner_id, rows, now)
+    audited = sorted(set(afters[0]) - {"created_at", "updated_at"})
+    for row, after in zip(rows, afters, strict=True):
+        row["after"] = after
+        # What trajectories.changes._diff gives for a create, in its key order.
+        row["diff"] = {key: [None, after[key]] for key in audited if after[key] is not None}
+    payload = json.dumps(rows, separators=(",", ":"), ensure_ascii=False)
+    params = [
+        payload,
+        partner_id,
+        ReferralStatus.RECEIVED.value,
+        now,
+        now,
+        label,
+        now,
+        now,
+        getattr(actor, "pk", None),
+        label,
+        AuditEntry.Operation.CREATE.value,
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(_INSERT_SQL, params)
+        return {pk for (pk,) in cursor.fetchall()}
+
+
+def _insert_orm(*, actor, partner_id: str, rows: list[dict], now: datetime.datetime) -> set[uuid.UUID]:
+    """The same as _insert_postgresql through the ORM (SQLite): bulk_create with
+    ignore_conflicts, then one SELECT tells which rows are ours."""
+    objects = [_referral_of(partner_id, row, now) for row in rows]
+    Referral.objects.bulk_create(objects, ignore_conflicts=True)
+    ours = {o.id for o in objects}
+    inserted = set(Referral.objects.filter(partner_id=partner_id, id__in=list(ours)).values_list("id", flat=True))
+    record_changes(
+        actor=actor,
+        model=Referral,
+        changes=[Change(o.pk, None, referral_snapshot(o)) for o in objects if o.id in inserted],
+    )
+    return inserted
 
 
 @transaction.atomic
@@ -209,67 +341,54 @@ def referrals_receive(*, actor, items: Sequence[dict[str, Any]]) -> list[IntakeO
     a constant number of queries whatever the number of items.
 
     Each new `(partner, external_id)` is inserted with a fresh UUID by one
-    INSERT ... ON CONFLICT DO NOTHING (bulk_create(ignore_conflicts=True) on
-    PostgreSQL and SQLite alike); one SELECT then reads the stored row of
-    every key. A row whose id is the one we generated was inserted by us
-    (201); any other was there before, or was inserted by a concurrent
-    request that won the race: on PostgreSQL our INSERT waits for that
-    transaction to commit and then skips the row, and the SELECT (a new
-    snapshot under READ COMMITTED) sees it. Its hash tells a replay (200) from
-    a different body (409). No read-then-write: the unique constraint decides.
+    INSERT ... ON CONFLICT DO NOTHING; on PostgreSQL one statement also
+    writes the change records and audit entries of the rows it inserted and
+    returns their ids (see _insert_postgresql). A row it did not insert was
+    there before, or was inserted by a concurrent request that won the race:
+    our INSERT waits for that transaction to commit and then skips the row,
+    and one SELECT (a new snapshot under READ COMMITTED) reads the stored id
+    and hash of those keys only; it is left out when every row was ours. Its
+    hash tells a replay (200) from a different body (409). No
+    read-then-write: the unique constraint decides.
 
     A key repeated within `items` is a replay of its first occurrence.
     """
-    partner = _partner_of(actor)
+    partner_id = _partner_id_of(actor)
     now = timezone.now()
+    at = _timestamp(now)
     hashes: list[str] = []
-    new_rows: dict[str, Referral] = {}
+    new_rows: dict[str, dict] = {}
     for data in items:
         canonical = canonical_body(data)
         digest = body_hash(canonical)
         hashes.append(digest)
         external_id = canonical["external_id"]
-        if external_id in new_rows:
-            continue
-        new_rows[external_id] = Referral(
-            id=uuid.uuid4(),
-            partner=partner,
-            external_id=external_id,
-            body_hash=digest,
-            referred_on=data["referred_on"],
-            person=canonical["person"],
-            residence_status=canonical["residence_status"],
-            housing=canonical["housing"],
-            reason=canonical["reason"],
-            status=ReferralStatus.RECEIVED,
-            status_history=[_history_entry(ReferralStatus.RECEIVED, data["referred_on"], now)],
-            created_at=now,
-            updated_at=now,
-        )
+        if external_id not in new_rows:
+            new_rows[external_id] = _new_row(canonical, digest, at)
     if not new_rows:
         return []
     # Sorted by key, so that two concurrent requests lock their keys in the
     # same order and cannot deadlock each other.
     rows = [new_rows[key] for key in sorted(new_rows)]
-    Referral.objects.bulk_create(rows, ignore_conflicts=True)
-    stored = {
-        external_id: (pk, digest)
-        for pk, external_id, digest in Referral.objects.filter(
-            partner=partner, external_id__in=list(new_rows)
-        ).values_list("id", "external_id", "body_hash")
-    }
-    created = [row for row in rows if stored[row.external_id][0] == row.id]
-    record_changes(
-        actor=actor, model=Referral, changes=[Change(row.pk, None, referral_snapshot(row)) for row in created]
-    )
+    insert = _insert_postgresql if connection.vendor == "postgresql" else _insert_orm
+    inserted = insert(actor=actor, partner_id=partner_id, rows=rows, now=now)
+    stored = {row["external_id"]: (uuid.UUID(row["id"]), row["body_hash"]) for row in rows}
+    others = [row["external_id"] for row in rows if uuid.UUID(row["id"]) not in inserted]
+    if others:
+        stored.update(
+            (external_id, (pk, digest))
+            for pk, external_id, digest in Referral.objects.filter(
+                partner_id=partner_id, external_id__in=others
+            ).values_list("id", "external_id", "body_hash")
+        )
 
     outcomes: list[IntakeOutcome] = []
     first_seen: set[str] = set()
     for data, digest in zip(items, hashes, strict=True):
         external_id = data["external_id"]
         stored_id, stored_hash = stored[external_id]
-        if external_id not in first_seen and stored_id == new_rows[external_id].id:
-            outcome = IntakeOutcome(201, stored_id)
+        if external_id not in first_seen and stored_id in inserted:
+            outcome = IntakeOutcome(201, stored_id, partner_id, new_rows[external_id], now)
         elif stored_hash == digest:
             outcome = IntakeOutcome(200, stored_id)
         else:

@@ -7,9 +7,20 @@ builds one `Synth` and runs three phases in one transaction:
    dozen of every kind), projects, employers with valid enterprise numbers;
 2. case records (trajectories): job seekers, residence statuses,
    trajectories, actions (and the competences of competence-strengthening
-   actions), then `first_action_on`/`last_action_on` in one set-based UPDATE;
+   actions);
 3. for every other installed app, in INSTALLED_APPS order, that has a
-   `<app>/synthetic.py` module: `<app>.synthetic.generate(synth)`.
+   `<app>/synthetic.py` module: `<app>.synthetic.generate(synth)`;
+then `first_action_on`/`last_action_on` in one set-based UPDATE (so actions
+added in phase 3 count too).
+
+On PostgreSQL, phases 2 and 3 run inside `Synth.bulk_load` over the case
+tables and every table of the apps that have a generator: their foreign keys
+and secondary indexes (plain and partial unique indexes; primary keys and
+UNIQUE constraints stay) are dropped first and put back once at the end,
+which checks every foreign key in one set-based query. So in your
+`generate`: queries on these tables work but run without indexes (read what
+you need once, in bulk, not row by row), and a broken reference fails the
+whole run at the end. Rows must satisfy every constraint by construction.
 
 Writing an app's generator (`partners/synthetic.py`, `employers/synthetic.py`,
 `reporting/synthetic.py`)::
@@ -52,6 +63,9 @@ Rules of the game:
   have a default: phase 1 writes only `code`/`name`/`kind` and
   `name`/`enterprise_number`; fill the rest in your app's `generate` (one
   set-based UPDATE, or `synth.execute`).
+- Many rows: build them in a generator expression and hand it to `insert`
+  (COPY streams it); on PostgreSQL, `row_formatter` + `copy_text` take
+  ready-made COPY text (what phase 2 uses for its millions of rows).
 - Reading back: `ids(model, **filters)` and `values(model, *fields,
   **filters)` (ordered by pk), `execute(sql, params)` for set-based UPDATEs.
   The ids of phase 2 are also on the Synth: `synth.job_seeker_ids`,
@@ -790,7 +804,6 @@ class _CaseGenerator:
         self.employers = synth.employer_ids
         self.projects = synth.project_codes
         self.category = {code: cat for code, cat, _, _ in ACTION_TYPES}
-        self.days = {code: d for code, _, _, d in ACTION_TYPES}
         base = {code: w for code, _, w, _ in ACTION_TYPES}
         young = {c: w * (2.5 if self.category[c] == "workplace_learning" else 1.0) for c, w in base.items()}
         language_first = {c: w * (4.0 if self.category[c] in ("language", "social") else 1.0) for c, w in base.items()}
@@ -1070,13 +1083,27 @@ ACTION_COLUMNS = [
 CHUNK = 25_000  # people per round of COPYs: bounds the memory (~250,000 actions) and keeps COPYs large
 
 
+def case_models() -> list[type[models.Model]]:
+    """The tables phase 2 fills."""
+    from .models import Action, JobSeeker, ResidenceStatus, Trajectory
+
+    return [JobSeeker, ResidenceStatus, Trajectory, Action, Action.competences.through]
+
+
 def generate_case_records(synth: Synth) -> None:
+    """Phase 2 on its own: the case rows, with foreign keys and indexes put back, and the milestones."""
+    with synth.bulk_load(case_models()):
+        write_case_rows(synth)
+        refresh_all_milestones(synth)  # before the indexes are back: cheaper updates
+
+
+def write_case_rows(synth: Synth) -> None:
     """Job seekers, statuses, trajectories, actions and action competences, in chunks of CHUNK people.
 
     On PostgreSQL a producer thread draws and formats chunk n+1 as COPY text
     while the main thread streams chunk n into the server, so that Python
-    (one core) and PostgreSQL (the other) work at the same time; foreign keys
-    and secondary indexes are put back once at the end (Synth.bulk_load).
+    (one core) and PostgreSQL (the other) work at the same time. The caller
+    holds Synth.bulk_load and computes the milestones afterwards.
     """
     from .models import Action, JobSeeker, ResidenceStatus, Trajectory
 
@@ -1129,25 +1156,19 @@ def _load_case_records(synth, generator, tables, n, first_js, first_tr, first_ac
             for chunk in chunks():
                 yield [("".join(map(f, rows)), len(rows)) for f, rows in zip(formatters, chunk, strict=True)]
 
-        with synth.bulk_load([model for model, _ in tables]):
-            for chunk in _in_background(texts()):
-                for (model, fields), (text, rows) in zip(tables, chunk, strict=True):
-                    if rows:
-                        synth.copy_text(model, fields, text, rows)
-            for model, _ in tables:
-                synth.reset_sequence(model)
-            synth.job_seeker_ids = range(first_js, first_js + n)
-            synth.trajectory_ids = range(first_tr, ids["trajectory"])
-            synth.action_ids = range(first_ac, ids["action"])
-            refresh_all_milestones(synth)  # before the indexes are back: cheaper updates
+        for chunk in _in_background(texts()):
+            for (model, fields), (text, rows) in zip(tables, chunk, strict=True):
+                if rows:
+                    synth.copy_text(model, fields, text, rows)
+        for model, _ in tables:
+            synth.reset_sequence(model)
     else:
         for chunk in chunks():
             for (model, fields), rows in zip(tables, chunk, strict=True):
                 synth.insert(model, fields, rows)
-        synth.job_seeker_ids = range(first_js, first_js + n)
-        synth.trajectory_ids = range(first_tr, ids["trajectory"])
-        synth.action_ids = range(first_ac, ids["action"])
-        refresh_all_milestones(synth)
+    synth.job_seeker_ids = range(first_js, first_js + n)
+    synth.trajectory_ids = range(first_tr, ids["trajectory"])
+    synth.action_ids = range(first_ac, ids["action"])
 
 
 def _in_background(items, depth: int = 2):
@@ -1220,27 +1241,57 @@ def refresh_all_milestones(synth: Synth) -> None:
 # =============================================================================
 
 
-def generate(synth: Synth) -> dict[str, int]:
-    """Phases 1-3 (the caller holds the transaction); returns rows per model."""
+def other_generators() -> list[tuple[Any, Any]]:
+    """(app config, its synthetic module) of every other installed app that has `<app>/synthetic.py`."""
     import importlib
     import importlib.util
-    import time
 
     from django.apps import apps
 
-    began = time.monotonic()
-    generate_reference(synth)
-    synth.log(f"reference data: {time.monotonic() - began:.1f} s")
-    generate_case_records(synth)
-    synth.log(f"case records: {time.monotonic() - began:.1f} s")
+    found = []
     for config in apps.get_app_configs():
-        if config.name in ("trajectories",) or "." in config.name:
+        if config.name == "trajectories" or "." in config.name:
             continue
         module_name = f"{config.name}.synthetic"
         if importlib.util.find_spec(module_name) is None:
             continue
         module = importlib.import_module(module_name)
         if hasattr(module, "generate"):
+            found.append((config, module))
+    return found
+
+
+def generate(synth: Synth) -> dict[str, int]:
+    """Phases 1-3 (the caller holds the transaction); returns rows written per model.
+
+    Phases 2 and 3 run inside one Synth.bulk_load over the case tables and
+    every table of the apps with a generator, so that foreign keys are
+    checked and indexes built once, set-based, after everything is loaded;
+    the milestones (first/last_action_on) are computed last, so that actions
+    added by other apps count too.
+    """
+    import time
+
+    from django.db import connection
+
+    began = time.monotonic()
+    generate_reference(synth)
+    synth.log(f"reference data: {time.monotonic() - began:.1f} s")
+    generators = other_generators()
+    existing = set(connection.introspection.table_names())
+    loaded = case_models() + [
+        model
+        for config, _ in generators
+        for model in config.get_models(include_auto_created=True)
+        if model._meta.managed and not model._meta.proxy and model._meta.db_table in existing
+    ]
+    with synth.bulk_load(loaded):
+        write_case_rows(synth)
+        synth.log(f"case records: {time.monotonic() - began:.1f} s")
+        for config, module in generators:
             module.generate(synth)
             synth.log(f"{config.label}: {time.monotonic() - began:.1f} s")
+        refresh_all_milestones(synth)
+        synth.log(f"milestones: {time.monotonic() - began:.1f} s")
+    synth.log(f"foreign keys and indexes back: {time.monotonic() - began:.1f} s")
     return synth.counts

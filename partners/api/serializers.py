@@ -190,11 +190,19 @@ class ReferralBulkRequestSerializer(serializers.Serializer):
     referrals = ReferralCreateSerializer(many=True, min_length=1, max_length=BULK_MAX_ITEMS)
 
 
+class ParsedJSONField(serializers.JSONField):
+    """A value the JSON parser produced: JSONField's checks (null, required)
+    without its json.dumps round trip, which cannot fail on parsed JSON."""
+
+    def to_internal_value(self, data):
+        return data
+
+
 class ReferralBulkEnvelopeSerializer(serializers.Serializer):
     """The request's shape only: the items are validated one by one afterwards."""
 
     referrals = serializers.ListField(
-        child=serializers.JSONField(), min_length=1, max_length=BULK_MAX_ITEMS, allow_empty=False
+        child=ParsedJSONField(), min_length=1, max_length=BULK_MAX_ITEMS, allow_empty=False
     )
 
 

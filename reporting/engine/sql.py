@@ -272,7 +272,8 @@ def insert_values_sql(spec: Spec, dialect: Dialect) -> str:
     join = ""
     if spec.cells:
         on = ["x.period_type = g.period_type", "x.period = g.period", "x.grp = g.grp"]
-        on += [f"(x.{b} = g.{b} OR (x.{b} IS NULL AND g.{b} IS NULL))" for b in ("b1", "b2")]
+        # COALESCE, not OR ... IS NULL: an equi-join the planner can hash (no dimension value is '').
+        on += [f"COALESCE(x.{b}, '') = COALESCE(g.{b}, '')" for b in ("b1", "b2")]
         on += [f"x.d_{d} = g.d_{d}" for d in ind.always]
         join = f"LEFT JOIN ({spec.cells}) x ON {' AND '.join(on)}\n"
         for column, source in spec.cell_measures.items():

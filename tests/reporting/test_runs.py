@@ -185,3 +185,16 @@ def test_nightly_run_is_retried_once_when_it_fails(data, monkeypatch, django_cap
 def test_nightly_run_is_not_refused_by_an_identical_run_in_flight(db):
     run = _in_flight(as_of=timezone.localdate(), status="running")
     assert services.run_nightly() == run
+
+
+def test_nightly_run_waits_behind_a_full_run_with_other_parameters(db, monkeypatch):
+    from idw.celery import app
+    from reporting import tasks
+
+    other = _in_flight(as_of=D(2024, 6, 30), status="running")
+    calls = []
+    monkeypatch.setitem(app.conf, "task_always_eager", False)
+    monkeypatch.setattr(tasks.nightly_run, "apply_async", lambda **kw: calls.append(kw))
+    assert services.run_nightly() is None
+    assert calls == [{"kwargs": {"attempt": 1}, "countdown": services.NIGHTLY_WAIT_SECONDS}]
+    assert list(IndicatorRun.objects.values_list("pk", flat=True)) == [other.pk]

@@ -50,8 +50,9 @@ def first_action_within(d: Dialect) -> Spec:
 def action_flow(d: Dialect) -> Spec:
     # Started actions (status not planned) on or before as_of; a person counts
     # once per cell, with the attributes of the action that qualifies them.
+    # DISTINCT: a person's several actions with the same attributes in a period are one unit.
     units = f"""
-        SELECT c.period_type, c.period, {COMPLETE}, f.job_seeker_id,
+        SELECT DISTINCT c.period_type, c.period, {COMPLETE}, f.job_seeker_id,
             at.category AS d_action_category, COALESCE(a.project_id, 'none') AS d_project,
             {d.age_band("f.birth_date", "a.started_on")} AS d_age_band, f.region AS d_region
         FROM trajectories_action a
