@@ -87,6 +87,22 @@ def database_from_env() -> dict:
     return config
 
 
+def replica_database_from_env() -> dict | None:
+    """REPLICA_DATABASE_URL: a PostgreSQL replica for reporting reads (idw/db_router.py), or None."""
+    key, url = env_lookup("REPLICA_DATABASE_URL")
+    if url is None or url.strip() == "":
+        return None
+    try:
+        config = dj_database_url.parse(url.strip(), conn_max_age=60, conn_health_checks=True)
+    except Exception as exc:  # dj-database-url raises several kinds
+        raise ImproperlyConfigured(f"{key} cannot be read: {exc}") from None
+    if config.get("ENGINE") != "django.db.backends.postgresql" or not config.get("NAME"):
+        raise ImproperlyConfigured(f"{key} must point at a PostgreSQL database, not {url!r}.")
+    # Tests use the primary's test database for it, never a database of their own.
+    config["TEST"] = {"MIRROR": "default"}
+    return config
+
+
 def redis_from_env() -> str | None:
     key, url = env_lookup("REDIS_URL")
     if url is None or url.strip() == "":
@@ -156,6 +172,12 @@ TEMPLATES = [
 ]
 
 DATABASES = {"default": database_from_env()}
+# Reporting reads on a replica, only when REPLICA_DATABASE_URL is set (docs/scaling.md).
+_replica = replica_database_from_env()
+if _replica is not None:
+    DATABASES["replica"] = _replica
+    DATABASE_ROUTERS = ["idw.db_router.ReplicaRouter"]
+    MIDDLEWARE.append("idw.db_router.ReplicaReadsMiddleware")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 AUTH_PASSWORD_VALIDATORS = [

@@ -156,7 +156,12 @@ class Referral(models.Model):
     """
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    partner = models.ForeignKey(Partner, verbose_name=_("partner"), related_name="referrals", on_delete=models.PROTECT)
+    # No index of its own: the unique (partner, external_id) and the
+    # (partner, updated_at, id) indexes lead with it; two fewer indexes to
+    # maintain on every intake INSERT.
+    partner = models.ForeignKey(
+        Partner, verbose_name=_("partner"), related_name="referrals", on_delete=models.PROTECT, db_index=False
+    )
     external_id = models.CharField(_("partner's reference"), max_length=64)
     body_hash = models.CharField(_("body hash"), max_length=64, editable=False)
     referred_on = models.DateField(_("referred on"))

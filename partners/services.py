@@ -232,7 +232,7 @@ def _new_row(canonical: dict[str, Any], digest: str, at: str) -> dict:
 
 
 # The fields of a new referral's change record that vary from row to row; the
-# others are the same for every row of one request (see _after_snapshots).
+# others are the same for every row of one request (see _after_template).
 _VARYING = ("id", "external_id", "referred_on", "residence_status", "housing", "reason", "status_history")
 
 
@@ -255,35 +255,50 @@ def _referral_of(partner_id: str, row: dict, now: datetime.datetime) -> Referral
     )
 
 
-def _after_snapshots(partner_id: str, rows: list[dict], now: datetime.datetime) -> list[dict[str, Any]]:
-    """`referral_snapshot` of every new row: one real snapshot as the template,
-    the varying fields copied in (tests compare it with referral_snapshot)."""
-    template = referral_snapshot(_referral_of(partner_id, rows[0], now))
-    return [{**template, **{key: row[key] for key in _VARYING}} for row in rows]
+def _after_template(partner_id: str, row: dict, now: datetime.datetime) -> dict[str, Any]:
+    """`referral_snapshot` of a new row without the fields that vary per row:
+    the statement adds those (`_VARYING`) to it for every row."""
+    template = referral_snapshot(_referral_of(partner_id, row, now))
+    for key in _VARYING:
+        del template[key]
+    return template
 
 
+# The change record's `after` is the template plus the row's varying fields
+# (`_VARYING`, as JSON: the id and the date as the text we sent); the audit
+# entry's `changes` is what trajectories.changes._diff gives for a create:
+# [null, value] for every field but the bookkeeping ones, nulls left out.
 _INSERT_SQL = """
 WITH input AS (
-    SELECT * FROM jsonb_to_recordset(%s::jsonb) AS x(
-        id uuid, external_id varchar, body_hash varchar, referred_on date, person jsonb,
-        residence_status varchar, housing varchar, reason text, status_history jsonb, after jsonb, diff jsonb)
+    SELECT x.*, %s::jsonb || jsonb_build_object(
+            'id', x.id, 'external_id', x.external_id, 'referred_on', x.referred_on,
+            'residence_status', x.residence_status, 'housing', x.housing, 'reason', x.reason,
+            'status_history', x.status_history) AS after
+    FROM jsonb_to_recordset(%s::jsonb) AS x(
+        id text, external_id varchar, body_hash varchar, referred_on text, person jsonb,
+        residence_status varchar, housing varchar, reason text, status_history jsonb)
 ), inserted AS (
     INSERT INTO partners_referral (
         id, partner_id, external_id, body_hash, referred_on, person, residence_status, housing, reason,
         status, status_history, created_at, updated_at)
-    SELECT id, %s, external_id, body_hash, referred_on, person, residence_status, housing, reason,
+    SELECT id::uuid, %s, external_id, body_hash, referred_on::date, person, residence_status, housing, reason,
         %s, status_history, %s, %s
     FROM input ORDER BY external_id COLLATE "C"
     ON CONFLICT (partner_id, external_id) DO NOTHING
     RETURNING id
+), ours AS (
+    SELECT input.* FROM inserted JOIN input ON input.id::uuid = inserted.id
 ), changes AS (
     INSERT INTO trajectories_changerecord (model, row_id, job_seeker_id, trajectory_id, before, after, at)
-    SELECT %s, input.id::text, NULL, NULL, NULL, input.after, %s
-    FROM inserted JOIN input USING (id) ORDER BY input.external_id COLLATE "C"
+    SELECT %s, ours.id, NULL, NULL, NULL, ours.after, %s
+    FROM ours ORDER BY ours.external_id COLLATE "C"
 ), audit AS (
     INSERT INTO trajectories_auditentry (at, actor_id, model, row_id, job_seeker_id, operation, changes)
-    SELECT %s, %s, %s, input.id::text, NULL, %s, input.diff
-    FROM inserted JOIN input USING (id) ORDER BY input.external_id COLLATE "C"
+    SELECT %s, %s, %s, ours.id, NULL, %s, (
+        SELECT coalesce(jsonb_object_agg(field.key, jsonb_build_array(NULL, field.value)), '{}'::jsonb)
+        FROM jsonb_each(ours.after) AS field
+        WHERE field.key NOT IN ('created_at', 'updated_at') AND field.value <> 'null'::jsonb)
+    FROM ours ORDER BY ours.external_id COLLATE "C"
 )
 SELECT id FROM inserted
 """
@@ -293,16 +308,13 @@ def _insert_postgresql(*, actor, partner_id: str, rows: list[dict], now: datetim
     """One statement: INSERT ... SELECT FROM jsonb_to_recordset ON CONFLICT DO
     NOTHING RETURNING id, with the change records and audit entries of the
     rows it inserted written by the same statement (data-modifying CTEs).
-    The same rows as record_changes would write; returns the inserted ids."""
+    The same rows as record_changes would write (tests compare them); returns
+    the inserted ids."""
     label = Referral._meta.label_lower
-    afters = _after_snapshots(partner_id, rows, now)
-    audited = sorted(set(afters[0]) - {"created_at", "updated_at"})
-    for row, after in zip(rows, afters, strict=True):
-        row["after"] = after
-        # What trajectories.changes._diff gives for a create, in its key order.
-        row["diff"] = {key: [None, after[key]] for key in audited if after[key] is not None}
+    template = json.dumps(_after_template(partner_id, rows[0], now), separators=(",", ":"))
     payload = json.dumps(rows, separators=(",", ":"), ensure_ascii=False)
     params = [
+        template,
         payload,
         partner_id,
         ReferralStatus.RECEIVED.value,

@@ -11,6 +11,7 @@ import datetime
 
 from django.apps import apps
 from django.contrib.auth.models import Group, Permission
+from django.core.exceptions import FieldError
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import transaction
@@ -102,6 +103,10 @@ class Command(BaseCommand):
         except (ImportError, AttributeError):
             self.stdout.write("Indicators: reporting.services.run_request is not available; no run started.")
             return
+        done = _succeeded_run(as_of)
+        if done is not None:
+            self.stdout.write(f"Indicators: run {done.pk} as of {as_of} already succeeded; not computing again.")
+            return
         self.stdout.write(f"Computing indicators as of {as_of} ...")
         try:
             run = run_request(as_of=as_of)
@@ -112,6 +117,15 @@ class Command(BaseCommand):
             f"Indicators: run {run.pk} {getattr(run, 'status', '')} (as of {as_of}); "
             "GET /api/v1/reporting/indicators/ with the reporting key."
         )
+
+
+def _succeeded_run(as_of: datetime.date):
+    """A published run with this `as_of` that succeeded (a second `make run` the same day reuses it)."""
+    try:
+        IndicatorRun = apps.get_model("reporting", "IndicatorRun")
+        return IndicatorRun.objects.filter(as_of=as_of, status="succeeded").order_by("-pk").first()
+    except (LookupError, FieldError):
+        return None
 
 
 def ensure_admin_groups() -> None:

@@ -94,41 +94,57 @@ def cumulative_incidence_cells(d: Dialect, ind: Indicator, cohort: str, horizons
     and `m_observed`.
     """
     last = max(horizons)
-    months = (
-        "(SELECT period_type, period, "
+    # ev: one row per cohort trajectory and period with its month and kind.
+    ev = (
+        "SELECT period_type, period, "
         + ", ".join(f"d_{dim}" for dim in ind.by_dimensions)
         + ", CASE WHEN m_outflow IS NOT NULL THEN m_outflow ELSE m_observed END AS m, "
         f"CASE WHEN m_outflow IS NOT NULL AND outflow_reason IN {WORK} THEN 1 ELSE 0 END AS e1, "
         f"CASE WHEN m_outflow IS NOT NULL AND (outflow_reason IS NULL OR outflow_reason NOT IN {WORK}) "
         "THEN 1 ELSE 0 END AS e2, "
         "CASE WHEN m_outflow IS NULL THEN 1 ELSE 0 END AS ce "
-        f"FROM ({cohort}) k) ev"
+        f"FROM ({cohort}) k"
     )
     # A cell's key as one string, so that the recursion joins on one column.
     key = "period_type || '|' || period || '|' || grp || '|' || COALESCE(b1, '~') || '|' || COALESCE(b2, '~')"
-    size = grouped(ind, months, [], ["COUNT(*) AS n0"], always=False)
+    size = grouped(ind, "ev", [], ["COUNT(*) AS n0"], always=False)
     per_month = grouped(
         ind,
-        f"(SELECT * FROM {months} WHERE m <= {last}) em",
+        f"(SELECT * FROM ev WHERE m <= {last}) em",
         ["m"],
         ["SUM(e1) AS d1", "SUM(e2) AS d2", "SUM(ce) AS c"],
         always=False,
     )
+    # pv: one wide row per cell with the counts of every month 0..last, so
+    # that each step of the recursion joins one row per cell (a join against
+    # the per-month rows would rescan all of them at every step).
+    pivot = ", ".join(
+        f"CAST(SUM(CASE WHEN m = {m} THEN {col} ELSE 0 END) AS BIGINT) AS {col}_{m}"
+        for m in range(last + 1)
+        for col in ("d1", "d2", "c")
+    )
+
+    def pick(col: str) -> str:
+        whens = " ".join(f"WHEN {m} THEN pv.{col}_{m}" for m in range(last + 1))
+        return f"COALESCE(CASE aj.k {whens} END, 0)"
+
+    d1, d2, c = pick("d1"), pick("d2"), pick("c")
     one, zero = _double(d, "1"), _double(d, "0")
-    recursion = f"""
+    return f"""
         WITH RECURSIVE
-        cs AS (SELECT s.*, {key} AS ck FROM ({size}) s),
-        cm AS (SELECT p.m, p.d1, p.d2, p.c, {key} AS ck FROM ({per_month}) p),
+        ev AS MATERIALIZED ({ev}),
+        cs AS MATERIALIZED (SELECT s.*, {key} AS ck FROM ({size}) s),
+        pv AS MATERIALIZED (SELECT {key} AS ck, {pivot} FROM ({per_month}) p
+            GROUP BY period_type, period, grp, b1, b2),
         aj (ck, k, n, e, s, f) AS (
             SELECT ck, 0, n0, CAST(0 AS BIGINT), {one}, {zero} FROM cs
             UNION ALL
             SELECT aj.ck, aj.k + 1,
-                aj.n - COALESCE(cm.d1, 0) - COALESCE(cm.d2, 0) - COALESCE(cm.c, 0),
-                aj.e + COALESCE(cm.d1, 0),
-                CASE WHEN aj.n > 0 THEN aj.s * (aj.n - COALESCE(cm.d1, 0) - COALESCE(cm.d2, 0)) / aj.n
-                    ELSE aj.s END,
-                CASE WHEN aj.n > 0 THEN aj.f + aj.s * COALESCE(cm.d1, 0) / aj.n ELSE aj.f END
-            FROM aj LEFT JOIN cm ON cm.ck = aj.ck AND cm.m = aj.k
+                aj.n - {d1} - {d2} - {c},
+                aj.e + {d1},
+                CASE WHEN aj.n > 0 THEN aj.s * (aj.n - {d1} - {d2}) / aj.n ELSE aj.s END,
+                CASE WHEN aj.n > 0 THEN aj.f + aj.s * {d1} / aj.n ELSE aj.f END
+            FROM aj LEFT JOIN pv ON pv.ck = aj.ck
             WHERE aj.k <= {last}
         )
         SELECT cs.period_type, cs.period, cs.grp, cs.b1, cs.b2, h.n AS d_horizon_months,
@@ -137,4 +153,3 @@ def cumulative_incidence_cells(d: Dialect, ind: Indicator, cohort: str, horizons
         CROSS JOIN ({" UNION ALL ".join(f"SELECT {int(v)} AS n" for v in horizons)}) h
         JOIN aj ON aj.ck = cs.ck AND aj.k = h.n + 1
     """
-    return recursion
