@@ -332,5 +332,10 @@ CELERY_BEAT_SCHEDULE.update(
         "reporting-nightly-run": {"task": "reporting.nightly_run", "schedule": crontab(hour=1, minute=30)},
         "reporting-nightly-cleanup": {"task": "reporting.nightly_cleanup", "schedule": crontab(hour=4, minute=0)},
         "reporting-sweep-runs": {"task": "reporting.sweep_runs", "schedule": 5 * 60},
+        # Incremental runs: claim the pending change records and recompute the blocks they touch.
+        "reporting-incremental-run": {
+            "task": "reporting.incremental_run",
+            "schedule": int(os.environ.get("IDW_INCREMENTAL_SECONDS", "60")),
+        },
     }
 )

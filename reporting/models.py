@@ -83,6 +83,8 @@ class IndicatorRun(models.Model):
     code_version = models.CharField(_("code version"), max_length=40)
     nightly = models.BooleanField(_("nightly"), default=False)
     attempt = models.PositiveSmallIntegerField(_("attempt"), default=1)
+    # The sweeper re-enqueues a run whose worker died once; the second time it fails it.
+    requeued = models.BooleanField(_("re-enqueued after a lost worker"), default=False)
     requested_at = models.DateTimeField(_("requested at"), auto_now_add=True)
     started_at = models.DateTimeField(_("started at"), null=True, blank=True)
     heartbeat_at = models.DateTimeField(_("heartbeat"), null=True, blank=True)
@@ -103,7 +105,13 @@ class IndicatorRun(models.Model):
                 fields=["kind"],
                 condition=Q(kind="full", status__in=["queued", "running"]),
                 name="one_full_run_in_flight",
-            )
+            ),
+            # At most one incremental run queued or running.
+            models.UniqueConstraint(
+                fields=["kind"],
+                condition=Q(kind="incremental", status__in=["queued", "running"]),
+                name="one_incremental_run_in_flight",
+            ),
         ]
         indexes = [models.Index(fields=["status", "finished_at"])]
 

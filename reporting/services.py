@@ -27,7 +27,7 @@ from trajectories.changes import record_change, snapshot
 from trajectories.models import ChangeRecord
 from trajectories.services import today
 
-from .engine import CODE_VERSION, families, runner
+from .engine import CODE_VERSION, families, incremental, runner
 from .models import (
     IN_FLIGHT,
     IndicatorRun,
@@ -38,6 +38,7 @@ from .models import (
     RunStatus,
     ServedBlock,
     ToolUsage,
+    TrajectoryFact,
 )
 
 log = logging.getLogger(__name__)
@@ -140,6 +141,64 @@ def run_nightly(*, attempt: int = 1) -> IndicatorRun | None:
         return None
 
 
+def served_run() -> IndicatorRun | None:
+    """The run then served: the most recently published one (full or incremental)."""
+    return IndicatorRun.objects.filter(status=RunStatus.SUCCEEDED, publish=True).order_by("-finished_at", "-pk").first()
+
+
+def _full_run_instead(base: IndicatorRun) -> IndicatorRun | None:
+    """Request a full run on the base's `as_of` and lexicon (or find the one in flight)."""
+    try:
+        run, _created = indicator_run_request(as_of=base.as_of, lexicon_version=base.lexicon_version)
+    except RunConflict as conflict:
+        return conflict.run  # a full run is already in flight: it claims the pending changes
+    return run
+
+
+def incremental_run_now() -> IndicatorRun | None:
+    """Claim the pending change records and enqueue an incremental run on the served run.
+
+    None when nothing is pending, nothing is served yet, a run is queued or
+    running (at most one incremental run; none while a full run is in
+    flight), or the served run has another code version (a full run is
+    requested instead).
+    """
+    if IndicatorRun.objects.filter(status__in=IN_FLIGHT).exists():
+        return None
+    last = ChangeRecord.objects.filter(claimed_by__isnull=True).order_by("-id").values_list("id", flat=True).first()
+    if last is None:
+        return None
+    base = served_run()
+    if base is None:
+        return None  # the first full run claims them
+    if base.code_version != CODE_VERSION:
+        _full_run_instead(base)
+        return None
+    try:
+        with transaction.atomic():
+            run = IndicatorRun.objects.create(
+                kind=RunKind.INCREMENTAL,
+                as_of=base.as_of,
+                lexicon_version=base.lexicon_version,
+                publish=True,
+                base_run=base,
+                code_version=CODE_VERSION,
+                period_start=base.period_start,
+            )
+            # A bounded id range: records committing from now on stay pending for the next run.
+            claimed = ChangeRecord.objects.filter(claimed_by__isnull=True, id__lte=last).update(claimed_by=run.pk)
+            if not claimed:
+                raise _NothingClaimed
+            _tasks().start_run.delay_on_commit(run.pk)
+    except (IntegrityError, _NothingClaimed):
+        return None  # another incremental run was created meanwhile, or took the records
+    return run
+
+
+class _NothingClaimed(Exception):
+    pass
+
+
 # Running ---------------------------------------------------------------------
 
 
@@ -161,10 +220,15 @@ def run_start(*, run_id: int) -> None:
     names = [module.FAMILY for module in families.all_families()]
     try:
         with transaction.atomic():
-            if run.publish:
-                # Claim every pending change record: this full run covers them.
-                ChangeRecord.objects.filter(claimed_by__isnull=True).update(claimed_by=run.pk)
-            start = runner.prepare(run)
+            if run.kind == RunKind.INCREMENTAL:
+                start = _prepare_incremental(run)
+                if start is None:
+                    return
+            else:
+                if run.publish:
+                    # Claim every pending change record: this full run covers them.
+                    ChangeRecord.objects.filter(claimed_by__isnull=True).update(claimed_by=run.pk)
+                start = runner.prepare(run)
             RunFamily.objects.bulk_create(RunFamily(run=run, family=name) for name in names)
             _beat(run.pk, period_start=start, families=names)
     except Exception as exc:
@@ -173,6 +237,33 @@ def run_start(*, run_id: int) -> None:
         return
     compute = _tasks().compute_family
     transaction.on_commit(lambda: group(compute.si(run_id, name) for name in names).apply_async())
+
+
+def _prepare_incremental(run: IndicatorRun) -> datetime.date | None:
+    """The touched periods and the patched facts; None when a full run is needed instead (run failed)."""
+    base = run.base_run
+    if base is None or base.code_version != run.code_version:
+        reason = "the base run is gone" if base is None else "the base run has another code version"
+    else:
+        analysis = incremental.analyse(ChangeRecord.objects.filter(claimed_by=run.pk).iterator(), base)
+        reason = analysis.full_reason
+        if not reason:
+            start = runner.earliest_data(run.as_of)
+            floor = datetime.date(run.as_of.year - 3, 1, 1)
+            if datetime.date((min(floor, start) if start else floor).year, 1, 1) != base.period_start:
+                reason = "the changes move the first period of the calendar"
+    if reason:
+        transaction.on_commit(lambda: _full_instead(run.pk, reason))
+        return None
+    runner.prepare_incremental(run, base, analysis)
+    return base.period_start
+
+
+def _full_instead(run_id: int, reason: str) -> None:
+    """Fail the incremental run (releasing its claim) and request a full run on its base's parameters."""
+    run_fail(run_id=run_id, error=f"full run requested: {reason}")
+    run = IndicatorRun.objects.get(pk=run_id)
+    _full_run_instead(run.base_run or run)
 
 
 def run_compute_family(*, run_id: int, family: str) -> None:
@@ -203,11 +294,35 @@ def run_publish(*, run_id: int) -> None:
         run = IndicatorRun.objects.select_for_update().filter(pk=run_id, status=RunStatus.RUNNING).first()
         if run is None or RunFamily.objects.filter(run_id=run_id, done=False).exists():
             return
-        if run.publish:
+        runner.lock_publication()
+        if run.kind == RunKind.INCREMENTAL:
+            served = served_run()
+            if served is None or served.pk != run.base_run_id:
+                superseded = True
+            else:
+                superseded = False
+                runner.publish_incremental_blocks(run)
+        elif run.publish:
             runner.publish_blocks(run)
-        IndicatorRun.objects.filter(pk=run_id, status=RunStatus.RUNNING).update(
-            status=RunStatus.SUCCEEDED, finished_at=timezone.now(), heartbeat_at=timezone.now()
-        )
+        if run.kind != RunKind.INCREMENTAL or not superseded:
+            IndicatorRun.objects.filter(pk=run_id, status=RunStatus.RUNNING).update(
+                status=RunStatus.SUCCEEDED, finished_at=timezone.now(), heartbeat_at=timezone.now()
+            )
+    if run.kind == RunKind.INCREMENTAL:
+        if superseded:
+            run_fail(run_id=run_id, error="superseded: another run was published since its base")
+        else:
+            _drop_facts(run.base_run_id)
+
+
+def _drop_facts(run_id: int | None) -> None:
+    """An incremental base's facts are needed only by the next incremental run: drop them once it published.
+
+    A full run's facts are kept as they were.
+    """
+    if run_id is None:
+        return
+    TrajectoryFact.objects.filter(run_id=run_id, run__kind=RunKind.INCREMENTAL).delete()
 
 
 def run_fail(*, run_id: int, error: str) -> bool:
@@ -220,6 +335,8 @@ def run_fail(*, run_id: int, error: str) -> bool:
             return False
         ChangeRecord.objects.filter(claimed_by=run_id).update(claimed_by=None)
         run = IndicatorRun.objects.get(pk=run_id)
+        if run.kind == RunKind.INCREMENTAL:
+            TrajectoryFact.objects.filter(run_id=run_id).delete()  # nothing builds on a failed run
         if run.nightly and run.attempt < NIGHTLY_ATTEMPTS:
             attempt = run.attempt + 1
             transaction.on_commit(lambda: _tasks().nightly_run.delay(attempt=attempt))
@@ -230,7 +347,7 @@ def run_fail(*, run_id: int, error: str) -> bool:
 
 
 def runs_sweep(*, now: datetime.datetime | None = None) -> dict[str, list[int]]:
-    """Re-enqueue runs left queued (broker down at commit); fail runs whose worker died."""
+    """Re-enqueue runs left queued (broker down at commit); retry once, then fail, runs whose worker died."""
     now = now or timezone.now()
     lost = list(
         IndicatorRun.objects.filter(status=RunStatus.QUEUED, requested_at__lt=now - QUEUED_GRACE).values_list(
@@ -244,12 +361,35 @@ def runs_sweep(*, now: datetime.datetime | None = None) -> dict[str, list[int]]:
             "pk", flat=True
         )
     )
-    failed = [
-        run_id
-        for run_id in stuck
-        if run_fail(run_id=run_id, error="worker lost: no progress within the task time limit")
-    ]
-    return {"requeued": lost, "failed": failed}
+    retried, failed = [], []
+    for run_id in stuck:
+        if _retry_stuck(run_id, now):
+            retried.append(run_id)
+        elif run_fail(run_id=run_id, error="worker lost: no progress within the task time limit"):
+            failed.append(run_id)
+    return {"requeued": lost, "retried": retried, "failed": failed}
+
+
+def _retry_stuck(run_id: int, now: datetime.datetime) -> bool:
+    """Re-enqueue a run whose worker died, once: its unfinished steps start again (the second time it fails)."""
+    with transaction.atomic():
+        taken = IndicatorRun.objects.filter(pk=run_id, status=RunStatus.RUNNING, requeued=False).update(
+            requeued=True, heartbeat_at=now
+        )
+        if not taken:
+            return False
+        if not RunFamily.objects.filter(run_id=run_id).exists():
+            # Lost while preparing (that transaction rolled back): start it again.
+            IndicatorRun.objects.filter(pk=run_id).update(status=RunStatus.QUEUED, started_at=None)
+            _tasks().start_run.delay_on_commit(run_id)
+            return True
+        pending = list(RunFamily.objects.filter(run_id=run_id, done=False).values_list("family", flat=True))
+        if pending:
+            compute = _tasks().compute_family
+            transaction.on_commit(lambda: group(compute.si(run_id, name) for name in pending).apply_async())
+        else:
+            _tasks().publish_run.delay_on_commit(run_id)
+    return True
 
 
 def runs_cleanup(*, now: datetime.datetime | None = None) -> dict[str, int]:

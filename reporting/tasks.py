@@ -37,3 +37,8 @@ def nightly_run(attempt: int = 1) -> None:
 @shared_task(name="reporting.nightly_cleanup")
 def nightly_cleanup() -> None:
     services.runs_cleanup()
+
+
+@shared_task(name="reporting.incremental_run")
+def incremental_run() -> None:
+    services.incremental_run_now()

@@ -52,7 +52,7 @@ Rules of the game:
   (planned actions may lie later). The benchmark uses 2014-01-01..2018-12-31,
   the demo a window ending yesterday.
 - Writing: `insert(model, fields, rows)` streams tuples into PostgreSQL with
-  COPY (psycopg 3 `cursor.copy`) and into SQLite with `bulk_create` in
+  COPY (psycopg 3 `cursor.copy`) and into SQLite with `executemany` in
   batches; never one INSERT per row. `fields` are model field names (a
   foreign key by its name, `"office"`, or attname, `"office_id"`, given as
   the raw id/code). Give `"id"` with explicit ids (`next_id(model)` + row
@@ -95,7 +95,7 @@ from typing import Any
 from django.db import connection, models
 from django.utils import timezone
 
-BATCH_SIZE = 2_000  # SQLite bulk_create batch: well under SQLite's 32,766 host parameters for any of our tables
+BATCH_SIZE = 5_000  # SQLite rows per executemany: bounds the memory of one batch
 
 DEFAULT_START = datetime.date(2014, 1, 1)
 DEFAULT_END = datetime.date(2018, 12, 31)
@@ -195,13 +195,13 @@ class Synth:
         """Write `rows` (tuples in the order of `fields`) into `model`'s table; returns the row count.
 
         PostgreSQL: one COPY ... FROM STDIN, rows streamed as they are
-        generated. SQLite: bulk_create in batches of BATCH_SIZE.
+        generated. SQLite: executemany in batches of BATCH_SIZE.
         """
         columns, extra, json_positions = self._columns(model, fields)
         if self.vendor == "postgresql":
             written = self._copy(model, columns, extra, json_positions, rows)
         else:
-            written = self._bulk_create(model, columns, extra, rows)
+            written = self._executemany(model, columns, extra, rows)
         if written and model._meta.pk.column in [c for c, _ in columns]:
             self.reset_sequence(model)
         label = model._meta.label
@@ -267,21 +267,28 @@ class Synth:
                         written += 1
         return written
 
-    def _bulk_create(self, model, columns, extra, rows) -> int:
-        attnames = [a for _, a in columns]
-        constants = {a: v for _, a, v in extra}
+    def _executemany(self, model, columns, extra, rows) -> int:
+        """SQLite: executemany in batches, values prepared per column the way Django stores them."""
+        fields = {f.attname: f for f in model._meta.concrete_fields}
+        prepare = [_sqlite_preparer(fields[a]) for _, a in columns]
+        constants = tuple(fields[a].get_db_prep_save(v, connection) for _, a, v in extra)
+        names = [c for c, _ in columns] + [c for c, _, _ in extra]
+        sql = (
+            f"INSERT INTO {_q(model._meta.db_table)} ({', '.join(_q(n) for n in names)}) "
+            f"VALUES ({', '.join(['%s'] * len(names))})"
+        )
         written = 0
-        batch: list[models.Model] = []
-        for row in rows:
-            obj = model(**constants, **dict(zip(attnames, row, strict=True)))
-            batch.append(obj)
-            if len(batch) >= BATCH_SIZE:
-                model.objects.bulk_create(batch)
+        batch: list[tuple] = []
+        with connection.cursor() as cursor:
+            for row in rows:
+                batch.append(tuple([p(v) for p, v in zip(prepare, row, strict=True)]) + constants)
+                if len(batch) >= BATCH_SIZE:
+                    cursor.executemany(sql, batch)
+                    written += len(batch)
+                    batch = []
+            if batch:
+                cursor.executemany(sql, batch)
                 written += len(batch)
-                batch = []
-        if batch:
-            model.objects.bulk_create(batch)
-            written += len(batch)
         return written
 
     def row_formatter(self, model: type[models.Model], fields: list[str]):
@@ -360,6 +367,8 @@ class Synth:
                 cursor.execute(f"DROP INDEX {name}")
         yield
         with connection.cursor() as cursor:
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # rows written meanwhile to other tables
+            cursor.execute("SET CONSTRAINTS ALL DEFERRED")
             for _, definition in indexes:
                 cursor.execute(definition)
             for table, name, definition in foreign_keys:
@@ -429,6 +438,21 @@ _TEXT = {
 
 def _text(value: Any) -> str:
     return _TEXT.get(type(value), str)(value)
+
+
+def _sqlite_preparer(field: models.Field):
+    """value -> what Django would store for `field` on SQLite; the common types without a call into Django."""
+    if isinstance(field, models.DateTimeField):
+        return lambda v: field.get_db_prep_save(v, connection)
+    if isinstance(field, models.DateField):
+        return lambda v: None if v is None else _DATE_TEXT[v]
+    if isinstance(field, (models.BooleanField, models.IntegerField, models.CharField, models.ForeignKey)):
+        return _same
+    return lambda v: field.get_db_prep_save(v, connection)
+
+
+def _same(value):
+    return value
 
 
 def _is_integer_pk(model) -> bool:

@@ -63,13 +63,22 @@ def _target_group_sql(version: str, conn) -> tuple[str, list]:
     return sql, list(params)
 
 
-def build_trajectory_facts(run: IndicatorRun, conn=None) -> int:
+def build_trajectory_facts(
+    run: IndicatorRun, conn=None, *, job_seekers: list[int] | None = None, trajectories: list[int] | None = None
+) -> int:
     """One INSERT ... SELECT: a row per trajectory started on or before `as_of`.
 
     `conn` defaults to Django's connection; the dialect comparison test passes
-    a second (SQLite) database holding the same rows.
+    a second (SQLite) database holding the same rows. With `job_seekers` or
+    `trajectories` (an incremental run patching its copy), only the
+    trajectories of those people or with those ids.
     """
     conn = conn or connection
+    only = ""
+    if job_seekers is not None or trajectories is not None:
+        people = ", ".join(str(int(x)) for x in (job_seekers or [-1]))
+        ids = ", ".join(str(int(x)) for x in (trajectories or [-1]))
+        only = f" AND (t.job_seeker_id IN ({people}) OR t.id IN ({ids}))"
     d: Dialect = dialect_for(conn)
     group_sql, group_params = _target_group_sql(run.lexicon_version, conn)
     as_of = run.as_of
@@ -118,7 +127,7 @@ def build_trajectory_facts(run: IndicatorRun, conn=None) -> int:
             JOIN trajectories_office o ON o.code = t.intake_office_id
             JOIN ({group_sql}) grp ON grp.id = t.job_seeker_id
             LEFT JOIN ({milestones}) ms ON ms.trajectory_id = t.id
-            WHERE t.started_on <= %s
+            WHERE t.started_on <= %s{only}
         ) x
     """
     params = [run.pk, as_of, as_of, as_of, *group_params, as_of, as_of]

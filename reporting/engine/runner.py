@@ -6,9 +6,10 @@ import datetime
 
 from django.db import connection
 
-from ..models import IndicatorRun
+from ..models import IndicatorRun, RunPeriod
 from . import families
-from .facts import build_calendar, build_trajectory_facts
+from .facts import build_calendar, build_trajectory_facts, calendar
+from .incremental import Analysis, copy_and_patch_facts
 from .sql import dialect_for, insert_values_sql
 
 
@@ -49,6 +50,23 @@ def prepare(run: IndicatorRun) -> datetime.date:
     return start
 
 
+def prepare_incremental(run: IndicatorRun, base: IndicatorRun, analysis: Analysis) -> None:
+    """An incremental run's calendar (only the touched periods) and its copy of the base's facts, patched."""
+    RunPeriod.objects.bulk_create(
+        RunPeriod(run=run, period_type=t, period=p, starts_on=s, ends_on=e)
+        for t, p, s, e in calendar(base.period_start, run.as_of)
+        if (str(t), p) in analysis.periods
+    )
+    copy_and_patch_facts(run, base, analysis)
+
+
+def lock_publication() -> None:
+    """Serialise publications (caller's transaction): a full and an incremental run never publish together."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("LOCK TABLE reporting_servedblock IN SHARE ROW EXCLUSIVE MODE")
+
+
 def compute_family(run: IndicatorRun, family: str, conn=None) -> int:
     """Write every value and block of one family's indicators; returns the rows written."""
     conn = conn or connection
@@ -81,6 +99,22 @@ def publish_blocks(run: IndicatorRun) -> None:
     """Point every block the full run wrote at it and stop serving the others (caller's transaction)."""
     with connection.cursor() as cursor:
         cursor.execute("DELETE FROM reporting_servedblock")
+        cursor.execute(
+            "INSERT INTO reporting_servedblock (indicator, period_type, period, run_id) "
+            "SELECT indicator, period_type, period, run_id FROM reporting_indicatorblock WHERE run_id = %s",
+            [run.pk],
+        )
+
+
+def publish_incremental_blocks(run: IndicatorRun) -> None:
+    """Point the blocks the incremental run wrote at it; every other block keeps its run (caller's transaction)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "DELETE FROM reporting_servedblock WHERE EXISTS (SELECT 1 FROM reporting_indicatorblock b "
+            "WHERE b.run_id = %s AND b.indicator = reporting_servedblock.indicator "
+            "AND b.period_type = reporting_servedblock.period_type AND b.period = reporting_servedblock.period)",
+            [run.pk],
+        )
         cursor.execute(
             "INSERT INTO reporting_servedblock (indicator, period_type, period, run_id) "
             "SELECT indicator, period_type, period, run_id FROM reporting_indicatorblock WHERE run_id = %s",

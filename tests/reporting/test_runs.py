@@ -141,20 +141,45 @@ def test_sweeper_requeues_a_queued_run_lost_by_the_broker(data, django_capture_o
     assert run.status == "succeeded"
 
 
-def test_sweeper_fails_a_run_whose_worker_died(db):
+def test_sweeper_retries_once_then_fails_a_run_whose_worker_died(db):
     ChangeRecord.objects.create(model="trajectories.trajectory", row_id="1", claimed_by=None)
     started = timezone.now() - services.STUCK_AFTER - datetime.timedelta(minutes=1)
     run = _in_flight(status="running", started_at=started, heartbeat_at=started)
+    RunFamily.objects.create(run=run, family="sd1", done=True)
+    RunFamily.objects.create(run=run, family="td2")
     ChangeRecord.objects.update(claimed_by=run.pk)
     fresh_start = timezone.now()
-    assert services.runs_sweep(now=fresh_start - datetime.timedelta(minutes=60))["failed"] == []
-    assert services.runs_sweep()["failed"] == [run.pk]
+    assert services.runs_sweep(now=fresh_start - datetime.timedelta(minutes=60)) == {
+        "requeued": [], "retried": [], "failed": [],
+    }  # fmt: skip
+    # The first time, the run is re-enqueued: it keeps running and keeps its claim.
+    assert services.runs_sweep() == {"requeued": [], "retried": [run.pk], "failed": []}
+    run.refresh_from_db()
+    assert run.status == "running" and run.requeued and run.heartbeat_at > started
+    assert ChangeRecord.objects.get().claimed_by == run.pk
+    # No progress again: the second time it fails and releases its claim.
+    IndicatorRun.objects.filter(pk=run.pk).update(heartbeat_at=started)
+    assert services.runs_sweep() == {"requeued": [], "retried": [], "failed": [run.pk]}
     run.refresh_from_db()
     assert run.status == "failed" and "worker lost" in run.error
     assert ChangeRecord.objects.get().claimed_by is None
     # A second delivery of the family task does nothing for a failed run.
-    services.run_compute_family(run_id=run.pk, family="sd1")
-    assert not RunFamily.objects.filter(run=run).exists()
+    services.run_compute_family(run_id=run.pk, family="td2")
+    assert not RunFamily.objects.get(run=run, family="td2").done
+
+
+def test_a_retried_run_finishes_its_unfinished_families(admin_client, data, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=False):
+        run, _created = services.indicator_run_request(as_of=D(2024, 6, 30))
+    with django_capture_on_commit_callbacks(execute=False):
+        services.run_start(run_id=run.pk)  # the worker died before computing any family
+    started = timezone.now() - services.STUCK_AFTER - datetime.timedelta(minutes=1)
+    IndicatorRun.objects.filter(pk=run.pk).update(heartbeat_at=started)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.runs_sweep()["retried"] == [run.pk]
+    run.refresh_from_db()
+    assert run.status == "succeeded" and run.requeued
+    assert table(admin_client, "sd1.intake") == {("2024",): (5, None, 5, True)}
 
 
 def test_nightly_cleanup_removes_old_unserved_runs_and_published_claims(compute, data):

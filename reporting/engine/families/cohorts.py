@@ -115,18 +115,19 @@ def cumulative_incidence_cells(d: Dialect, ind: Indicator, cohort: str, horizons
         ["SUM(e1) AS d1", "SUM(e2) AS d2", "SUM(ce) AS c"],
         always=False,
     )
-    # pv: one wide row per cell with the counts of every month 0..last, so
-    # that each step of the recursion joins one row per cell (a join against
-    # the per-month rows would rescan all of them at every step).
+    # pv: one wide row per cell with the counts of every month 0..last. The
+    # recursion carries them along, so that its steps join nothing (a join
+    # against per-month rows would rescan all of them at every step).
+    slots = [f"{col}_{m}" for m in range(last + 1) for col in ("d1", "d2", "c")]
     pivot = ", ".join(
-        f"CAST(SUM(CASE WHEN m = {m} THEN {col} ELSE 0 END) AS BIGINT) AS {col}_{m}"
-        for m in range(last + 1)
-        for col in ("d1", "d2", "c")
+        f"CAST(SUM(CASE WHEN m = {slot.rsplit('_', 1)[1]} THEN {slot.rsplit('_', 1)[0]} ELSE 0 END) AS BIGINT) "
+        f"AS {slot}"
+        for slot in slots
     )
 
     def pick(col: str) -> str:
-        whens = " ".join(f"WHEN {m} THEN pv.{col}_{m}" for m in range(last + 1))
-        return f"COALESCE(CASE aj.k {whens} END, 0)"
+        whens = " ".join(f"WHEN {m} THEN aj.{col}_{m}" for m in range(last + 1))
+        return f"CASE aj.k {whens} ELSE 0 END"
 
     d1, d2, c = pick("d1"), pick("d2"), pick("c")
     one, zero = _double(d, "1"), _double(d, "0")
@@ -136,15 +137,18 @@ def cumulative_incidence_cells(d: Dialect, ind: Indicator, cohort: str, horizons
         cs AS MATERIALIZED (SELECT s.*, {key} AS ck FROM ({size}) s),
         pv AS MATERIALIZED (SELECT {key} AS ck, {pivot} FROM ({per_month}) p
             GROUP BY period_type, period, grp, b1, b2),
-        aj (ck, k, n, e, s, f) AS (
-            SELECT ck, 0, n0, CAST(0 AS BIGINT), {one}, {zero} FROM cs
+        aj (ck, k, n, e, s, f, {", ".join(slots)}) AS (
+            SELECT cs.ck, 0, cs.n0, CAST(0 AS BIGINT), {one}, {zero},
+                {", ".join(f"COALESCE(pv.{slot}, CAST(0 AS BIGINT))" for slot in slots)}
+            FROM cs LEFT JOIN pv ON pv.ck = cs.ck
             UNION ALL
             SELECT aj.ck, aj.k + 1,
                 aj.n - {d1} - {d2} - {c},
                 aj.e + {d1},
                 CASE WHEN aj.n > 0 THEN aj.s * (aj.n - {d1} - {d2}) / aj.n ELSE aj.s END,
-                CASE WHEN aj.n > 0 THEN aj.f + aj.s * {d1} / aj.n ELSE aj.f END
-            FROM aj LEFT JOIN pv ON pv.ck = aj.ck
+                CASE WHEN aj.n > 0 THEN aj.f + aj.s * {d1} / aj.n ELSE aj.f END,
+                {", ".join(f"aj.{slot}" for slot in slots)}
+            FROM aj
             WHERE aj.k <= {last}
         )
         SELECT cs.period_type, cs.period, cs.grp, cs.b1, cs.b2, h.n AS d_horizon_months,
