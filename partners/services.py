@@ -347,7 +347,6 @@ def _insert_orm(*, actor, partner_id: str, rows: list[dict], now: datetime.datet
     return inserted
 
 
-@transaction.atomic
 def referrals_receive(*, actor, items: Sequence[dict[str, Any]]) -> list[IntakeOutcome]:
     """Store validated referral bodies of the actor's partner, idempotently, in
     a constant number of queries whatever the number of items.
@@ -361,7 +360,9 @@ def referrals_receive(*, actor, items: Sequence[dict[str, Any]]) -> list[IntakeO
     and one SELECT (a new snapshot under READ COMMITTED) reads the stored id
     and hash of those keys only; it is left out when every row was ours. Its
     hash tells a replay (200) from a different body (409). No
-    read-then-write: the unique constraint decides.
+    read-then-write: the unique constraint decides. The rows, their change
+    records and audit entries are written in one transaction (on PostgreSQL
+    the single statement's own); the SELECT only reads committed rows.
 
     A key repeated within `items` is a replay of its first occurrence.
     """
@@ -382,8 +383,12 @@ def referrals_receive(*, actor, items: Sequence[dict[str, Any]]) -> list[IntakeO
     # Sorted by key, so that two concurrent requests lock their keys in the
     # same order and cannot deadlock each other.
     rows = [new_rows[key] for key in sorted(new_rows)]
-    insert = _insert_postgresql if connection.vendor == "postgresql" else _insert_orm
-    inserted = insert(actor=actor, partner_id=partner_id, rows=rows, now=now)
+    if connection.vendor == "postgresql":
+        # One statement, atomic by itself: no transaction round trips around it.
+        inserted = _insert_postgresql(actor=actor, partner_id=partner_id, rows=rows, now=now)
+    else:
+        with transaction.atomic():
+            inserted = _insert_orm(actor=actor, partner_id=partner_id, rows=rows, now=now)
     stored = {row["external_id"]: (uuid.UUID(row["id"]), row["body_hash"]) for row in rows}
     others = [row["external_id"] for row in rows if uuid.UUID(row["id"]) not in inserted]
     if others:

@@ -105,8 +105,6 @@ def cumulative_incidence_cells(d: Dialect, ind: Indicator, cohort: str, horizons
         "CASE WHEN m_outflow IS NULL THEN 1 ELSE 0 END AS ce "
         f"FROM ({cohort}) k"
     )
-    # A cell's key as one string, so that the recursion joins on one column.
-    key = "period_type || '|' || period || '|' || grp || '|' || COALESCE(b1, '~') || '|' || COALESCE(b2, '~')"
     size = grouped(ind, "ev", [], ["COUNT(*) AS n0"], always=False)
     per_month = grouped(
         ind,
@@ -115,45 +113,38 @@ def cumulative_incidence_cells(d: Dialect, ind: Indicator, cohort: str, horizons
         ["SUM(e1) AS d1", "SUM(e2) AS d2", "SUM(ce) AS c"],
         always=False,
     )
-    # pv: one wide row per cell with the counts of every month 0..last. The
-    # recursion carries them along, so that its steps join nothing (a join
-    # against per-month rows would rescan all of them at every step).
-    slots = [f"{col}_{m}" for m in range(last + 1) for col in ("d1", "d2", "c")]
-    pivot = ", ".join(
-        f"CAST(SUM(CASE WHEN m = {slot.rsplit('_', 1)[1]} THEN {slot.rsplit('_', 1)[0]} ELSE 0 END) AS BIGINT) "
-        f"AS {slot}"
-        for slot in slots
+    same_cell = " AND ".join(
+        ["p.period_type = cs.period_type", "p.period = cs.period", "p.grp = cs.grp"]
+        + [f"COALESCE(p.{b}, '') = COALESCE(cs.{b}, '')" for b in ("b1", "b2")]
     )
-
-    def pick(col: str) -> str:
-        whens = " ".join(f"WHEN {m} THEN aj.{col}_{m}" for m in range(last + 1))
-        return f"CASE aj.k {whens} ELSE 0 END"
-
-    d1, d2, c = pick("d1"), pick("d2"), pick("c")
     one, zero = _double(d, "1"), _double(d, "0")
+    # Cells get an integer id; the recursion steps month by month over all
+    # cells at once, carrying only its state, and joins the narrow per-month
+    # counts of the month it steps through (an equi-join the planner hashes).
     return f"""
         WITH RECURSIVE
         ev AS MATERIALIZED ({ev}),
-        cs AS MATERIALIZED (SELECT s.*, {key} AS ck FROM ({size}) s),
-        pv AS MATERIALIZED (SELECT {key} AS ck, {pivot} FROM ({per_month}) p
-            GROUP BY period_type, period, grp, b1, b2),
-        aj (ck, k, n, e, s, f, {", ".join(slots)}) AS (
-            SELECT cs.ck, 0, cs.n0, CAST(0 AS BIGINT), {one}, {zero},
-                {", ".join(f"COALESCE(pv.{slot}, CAST(0 AS BIGINT))" for slot in slots)}
-            FROM cs LEFT JOIN pv ON pv.ck = cs.ck
+        cs AS MATERIALIZED (
+            SELECT s.*, ROW_NUMBER() OVER (ORDER BY period_type, period, grp, b1, b2) AS id FROM ({size}) s
+        ),
+        cm AS MATERIALIZED (
+            SELECT cs.id, p.m, CAST(p.d1 AS BIGINT) AS d1, CAST(p.d2 AS BIGINT) AS d2, CAST(p.c AS BIGINT) AS c
+            FROM ({per_month}) p JOIN cs ON {same_cell}
+        ),
+        aj (id, k, n, e, s, f) AS (
+            SELECT id, 0, n0, CAST(0 AS BIGINT), {one}, {zero} FROM cs
             UNION ALL
-            SELECT aj.ck, aj.k + 1,
-                aj.n - {d1} - {d2} - {c},
-                aj.e + {d1},
-                CASE WHEN aj.n > 0 THEN aj.s * (aj.n - {d1} - {d2}) / aj.n ELSE aj.s END,
-                CASE WHEN aj.n > 0 THEN aj.f + aj.s * {d1} / aj.n ELSE aj.f END,
-                {", ".join(f"aj.{slot}" for slot in slots)}
-            FROM aj
+            SELECT aj.id, aj.k + 1,
+                aj.n - COALESCE(cm.d1, 0) - COALESCE(cm.d2, 0) - COALESCE(cm.c, 0),
+                aj.e + COALESCE(cm.d1, 0),
+                CASE WHEN aj.n > 0 THEN aj.s * (aj.n - COALESCE(cm.d1, 0) - COALESCE(cm.d2, 0)) / aj.n
+                    ELSE aj.s END,
+                CASE WHEN aj.n > 0 THEN aj.f + aj.s * COALESCE(cm.d1, 0) / aj.n ELSE aj.f END
+            FROM aj LEFT JOIN cm ON cm.id = aj.id AND cm.m = aj.k
             WHERE aj.k <= {last}
         )
-        SELECT cs.period_type, cs.period, cs.grp, cs.b1, cs.b2, h.n AS d_horizon_months,
+        SELECT cs.period_type, cs.period, cs.grp, cs.b1, cs.b2, aj.k - 1 AS d_horizon_months,
             {_tenths_of_share(d, "aj.f")} AS cumulative_incidence, cs.n0 AS cohort_size, aj.e AS work_events
-        FROM cs
-        CROSS JOIN ({" UNION ALL ".join(f"SELECT {int(v)} AS n" for v in horizons)}) h
-        JOIN aj ON aj.ck = cs.ck AND aj.k = h.n + 1
+        FROM aj JOIN cs ON cs.id = aj.id
+        WHERE aj.k - 1 IN ({", ".join(str(int(v)) for v in horizons)})
     """
