@@ -13,17 +13,15 @@ DATABASE_URL names), prints one table and writes bench/results/scale-S.json.
 """
 
 import argparse
-import datetime
 import json
 import os
 import subprocess
 import sys
 import time
-import uuid
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
-from . import procs
+from . import ingest, procs
 from .load import request_json, run_load
 
 RESULTS = Path(__file__).resolve().parent / "results"
@@ -148,96 +146,6 @@ def incremental_after(changes: int) -> float | None:
     return time.perf_counter() - started
 
 
-def referral_item(partner_run: str, i: int) -> dict:
-    from trajectories.validators import make_insz
-
-    birth = datetime.date(1980, 1, 1) + datetime.timedelta(days=i % 9000)
-    return {
-        "external_id": f"bench-{partner_run}-{i}",
-        "referred_on": "2018-06-01",
-        "person": {
-            "insz": make_insz(birth, i % 997 + 1),
-            "first_name": "Bench",
-            "last_name": f"Person{i}",
-            "birth_date": birth.isoformat(),
-        },
-        "housing": "own_housing",
-        "reason": "benchmark",
-    }
-
-
-def single_posts(port: int, key: str, count: int) -> dict:
-    latencies = []
-    tag = uuid.uuid4().hex[:8]
-    for i in range(count):
-        body = json.dumps(referral_item(tag, i)).encode()
-        started = time.perf_counter()
-        status, _ = request_json(port, "POST", "/api/v1/referrals/", headers(key), body)
-        latencies.append((time.perf_counter() - started) * 1000)
-        if status != 201:
-            raise RuntimeError(f"referral POST answered {status}")
-    latencies.sort()
-    return {"p50": latencies[len(latencies) // 2], "p99": latencies[int(len(latencies) * 0.99) - 1]}
-
-
-def bulk_ingest(port: int, key: str, batches: int, size: int = 500) -> tuple[float, list[dict]]:
-    from concurrent.futures import ThreadPoolExecutor
-
-    tag = uuid.uuid4().hex[:8]
-    payloads = [[referral_item(tag, b * size + i) for i in range(size)] for b in range(batches)]
-
-    def send(items: list[dict]) -> None:
-        status, answer = request_json(
-            port, "POST", "/api/v1/referrals/bulk/", headers(key), json.dumps({"referrals": items}).encode()
-        )
-        if status != 200 or any(r["status"] != 201 for r in json.loads(answer)["results"]):
-            raise RuntimeError(f"bulk answered {status}: {answer[:300]!r}")
-
-    started = time.perf_counter()
-    with ThreadPoolExecutor(max_workers=2) as pool:
-        list(pool.map(send, payloads))
-    return batches * size / (time.perf_counter() - started), [item for batch in payloads for item in batch]
-
-
-def copy_ingest(items: list[dict]) -> float:
-    """The same rows into a scratch copy of the referral table by raw COPY: the floor for bulk ingest."""
-    from django.db import connection
-
-    from partners.models import Partner
-
-    partner = Partner.objects.order_by("code").first().code
-    with connection.cursor() as cursor:
-        cursor.execute("DROP TABLE IF EXISTS bench_referral_copy")
-        cursor.execute("CREATE UNLOGGED TABLE bench_referral_copy (LIKE partners_referral INCLUDING ALL)")
-        started = time.perf_counter()
-        raw = cursor.connection
-        with raw.cursor() as pg, pg.copy(
-            "COPY bench_referral_copy (id, partner_id, external_id, referred_on, person, body_hash, status, "
-            "status_history, reason, housing, created_at, updated_at) FROM STDIN"
-        ) as copy:
-            now = datetime.datetime.now(datetime.UTC)
-            for item in items:
-                copy.write_row(
-                    (
-                        uuid.uuid4(),
-                        partner,
-                        item["external_id"],
-                        item["referred_on"],
-                        json.dumps(item["person"]),
-                        "0" * 64,
-                        "received",
-                        json.dumps([{"status": "received", "on": item["referred_on"], "at": now.isoformat()}]),
-                        item["reason"],
-                        item["housing"],
-                        now,
-                        now,
-                    )
-                )
-        elapsed = time.perf_counter() - started
-        cursor.execute("DROP TABLE bench_referral_copy")
-    return len(items) / elapsed
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scale", type=float, default=0.001)
@@ -255,9 +163,7 @@ def main() -> None:
     print(f"== IDW benchmark, scale {args.scale:g}, as_of {AS_OF}", flush=True)
     recreate_database(env)
     manage(env, "migrate", "--no-input", "-v0")
-    generate_s = manage(
-        env, "generate_synthetic", "--scale", str(args.scale), "--seed", str(args.seed), "--end", AS_OF
-    )
+    generate_s = manage(env, "generate_synthetic", "--scale", str(args.scale), "--seed", str(args.seed), "--end", AS_OF)
     setup_django(env)
     b1_s = measure_b1()
     api_keys = keys()
@@ -288,9 +194,11 @@ def main() -> None:
                 incremental_day_ratio=round(day / recompute_s, 4),
             )
 
-        values_path = f"/api/v1/reporting/indicators/sd1.intake/values/?period_type=year&by=region"
+        values_path = "/api/v1/reporting/indicators/sd1.intake/values/?period_type=year&by=region"
         reporting = headers(api_keys["reporting"])
-        hello = run_load(port=args.port, path="/api/v1/ping/", headers=reporting, concurrency=CONCURRENCY, seconds=seconds)
+        hello = run_load(
+            port=args.port, path="/api/v1/ping/", headers=reporting, concurrency=CONCURRENCY, seconds=seconds
+        )
         values = run_load(port=args.port, path=values_path, headers=reporting, concurrency=CONCURRENCY, seconds=seconds)
         status, _ = request_json(args.port, "GET", values_path, reporting)
         etag_headers = dict(reporting)
@@ -303,7 +211,12 @@ def main() -> None:
         etag_headers["If-None-Match"] = response.getheader("ETag") or ""
         conn.close()
         not_modified = run_load(
-            port=args.port, path=values_path, headers=etag_headers, concurrency=CONCURRENCY, seconds=seconds, expect=(304,)
+            port=args.port,
+            path=values_path,
+            headers=etag_headers,
+            concurrency=CONCURRENCY,
+            seconds=seconds,
+            expect=(304,),
         )
         result.update(
             hello_rps=round(hello.rps, 1),
@@ -325,9 +238,7 @@ def main() -> None:
         status, answer = request_json(args.port, "POST", "/api/v1/reporting/runs/", headers(api_keys["admin"]), body)
         busy_run = json.loads(answer)["id"]
         time.sleep(0.5)
-        busy = run_load(
-            port=args.port, path=values_path, headers=reporting, concurrency=CONCURRENCY, seconds=seconds
-        )
+        busy = run_load(port=args.port, path=values_path, headers=reporting, concurrency=CONCURRENCY, seconds=seconds)
         wait_for_run(busy_run)
         result.update(
             values_p99_during_recompute_ms=round(busy.p99, 2),
@@ -335,13 +246,17 @@ def main() -> None:
             load_failures_during_recompute=busy.failures,
         )
 
-        single = single_posts(args.port, api_keys["partner"], 50 if smoke else 500)
-        bulk_rate, items = bulk_ingest(args.port, api_keys["partner"], 2 if smoke else 20)
+        from partners.models import Partner
+
         result.update(
-            referral_post_p50_ms=round(single["p50"], 2),
-            referral_post_p99_ms=round(single["p99"], 2),
-            bulk_items_per_s=round(bulk_rate),
-            copy_items_per_s=round(copy_ingest(items)),
+            ingest.measure(
+                args.port,
+                api_keys["partner"],
+                singles=50 if smoke else 500,
+                batches=2 if smoke else 20,
+                copy_url=env["DATABASE_URL"],
+                partner=Partner.objects.order_by("code").first().code,
+            )
         )
     finally:
         procs.stop(worker)
