@@ -74,7 +74,9 @@ def make_client(db):
             office = factories.OfficeFactory()
         if role == Role.PARTNER and partner is None:
             partner = factories.PartnerFactory()
-        user = factories.UserFactory(role=role, office=office, partner=partner, **({"username": username} if username else {}))
+        user = factories.UserFactory(
+            role=role, office=office, partner=partner, **({"username": username} if username else {})
+        )
         return client_for(user)
 
     return make

@@ -58,6 +58,11 @@ def prepare_incremental(run: IndicatorRun, base: IndicatorRun, analysis: Analysi
         if (str(t), p) in analysis.periods
     )
     copy_and_patch_facts(run, base, analysis)
+    if connection.vendor == "postgresql":
+        # As for a full run: without fresh statistics the planner takes the new rows for a handful.
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE reporting_trajectoryfact")
+            cursor.execute("ANALYZE reporting_runperiod")
 
 
 def lock_publication() -> None:
