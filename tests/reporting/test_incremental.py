@@ -14,13 +14,12 @@ from types import SimpleNamespace
 
 import pytest
 from django.core.management import call_command
-from django.db import connection
 
 from accounts.models import Role
 from partners.models import Referral
 from reporting import services, tasks
 from reporting.engine import runner
-from reporting.models import IndicatorBlock, IndicatorRun, ServedBlock, TrajectoryFact
+from reporting.models import IndicatorBlock, IndicatorRun, IndicatorValue, ServedBlock, TrajectoryFact
 from trajectories import services as case
 from trajectories.models import Action, ActionType, ChangeRecord, JobSeeker, ResidenceStatus, Trajectory
 from trajectories.validators import make_insz
@@ -31,29 +30,31 @@ pytestmark = pytest.mark.django_db
 
 AS_OF = D(2024, 6, 30)
 
-SERVED_SQL = """
-    SELECT v.indicator, v.period_type, v.period, v.grouping, v.horizon, v.a1, v.b1, v.b2, v.numerator,
-        v.denominator, v.value_tenths, v.s1, v.s2, v.s3, v.s4, v.mature, v.complete
-    FROM reporting_servedblock s
-    JOIN reporting_indicatorvalue v ON v.run_id = s.run_id AND v.indicator = s.indicator
-        AND v.period_type = s.period_type AND v.period = s.period
-"""
+VALUE_COLUMNS = (
+    "indicator", "period_type", "period", "grouping", "horizon", "a1", "b1", "b2", "numerator", "denominator",
+    "value_tenths", "s1", "s2", "s3", "s4", "mature", "complete",
+)  # fmt: skip
 
 
 def served() -> tuple[set, Counter]:
     """Every served block and every served value row (without the run that holds it)."""
-    blocks = set(ServedBlock.objects.values_list("indicator", "period_type", "period"))
-    with connection.cursor() as cursor:
-        cursor.execute(SERVED_SQL)
-        rows = Counter(tuple(row) for row in cursor.fetchall())
-    return blocks, rows
+    by_block = dict(
+        ((indicator, period_type, period), run_id)
+        for indicator, period_type, period, run_id in ServedBlock.objects.values_list(
+            "indicator", "period_type", "period", "run_id"
+        )
+    )
+    rows: Counter = Counter()
+    for run_id in set(by_block.values()):
+        for row in IndicatorValue.objects.filter(run_id=run_id).values_list(*VALUE_COLUMNS).iterator():
+            if by_block.get(row[:3]) == run_id:
+                rows[row] += 1
+    return set(by_block), rows
 
 
 @pytest.fixture
 def world(compute, make_client):
-    call_command(
-        "generate_synthetic", scale=0.0001, seed=5, start=D(2021, 1, 1), end=AS_OF, stdout=io.StringIO()
-    )
+    call_command("generate_synthetic", scale=0.0001, seed=5, start=D(2021, 1, 1), end=AS_OF, stdout=io.StringIO())
     client = make_client(Role.ADMIN)
     base = compute(AS_OF)
     assert base.status == "succeeded", base.error
@@ -161,9 +162,7 @@ def test_a_residence_status_period_changed(world, same_as_full):
     valid_from = status.valid_from + datetime.timedelta(days=75)  # a later start, another status
     case.residence_status_delete(actor=world.actor, residence_status=status)
     new = "subsidiary_protection" if status.status != "subsidiary_protection" else "asylum_seeker"
-    case.residence_status_add(
-        actor=world.actor, job_seeker=js, status=new, work_permit="card_c", valid_from=valid_from
-    )
+    case.residence_status_add(actor=world.actor, job_seeker=js, status=new, work_permit="card_c", valid_from=valid_from)
     same_as_full(world, fewer_blocks=False)  # an open status since before the calendar: every period
 
 
