@@ -59,8 +59,11 @@ def run_load(
     warmup: int = 20,
 ) -> LoadResult:
     """Hit `path` on 127.0.0.1:`port` from `concurrency` threads for `seconds` (bounded by `max_requests`)."""
-    stop_at = time.perf_counter() + seconds
     lock = threading.Lock()
+    # Warm-up requests are not measured: every thread warms up, then all
+    # start together and the clock starts with them.
+    ready = threading.Barrier(concurrency + 1)
+    window = {"stop_at": 0.0}
     latencies: list[float] = []
     counters = {"requests": 0, "failures": 0}
 
@@ -70,7 +73,8 @@ def run_load(
         failures = 0
         for _ in range(warmup):
             _one(conn, method, path, body, headers)
-        while time.perf_counter() < stop_at:
+        ready.wait()
+        while time.perf_counter() < window["stop_at"]:
             with lock:
                 if counters["requests"] >= max_requests:
                     break
@@ -91,9 +95,12 @@ def run_load(
             counters["failures"] += failures
 
     threads = [threading.Thread(target=worker) for _ in range(concurrency)]
-    began = time.perf_counter()
     for t in threads:
         t.start()
+    window["stop_at"] = time.perf_counter() + 3600  # set for real once everyone is warm
+    ready.wait()
+    began = time.perf_counter()
+    window["stop_at"] = began + seconds
     for t in threads:
         t.join()
     elapsed = time.perf_counter() - began

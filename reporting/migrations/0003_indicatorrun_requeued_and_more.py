@@ -4,19 +4,22 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('reporting', '0002_catalogue'),
+        ("reporting", "0002_catalogue"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='indicatorrun',
-            name='requeued',
-            field=models.BooleanField(default=False, verbose_name='re-enqueued after a lost worker'),
+            model_name="indicatorrun",
+            name="requeued",
+            field=models.BooleanField(default=False, verbose_name="re-enqueued after a lost worker"),
         ),
         migrations.AddConstraint(
-            model_name='indicatorrun',
-            constraint=models.UniqueConstraint(condition=models.Q(('kind', 'incremental'), ('status__in', ['queued', 'running'])), fields=('kind',), name='one_incremental_run_in_flight'),
+            model_name="indicatorrun",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("kind", "incremental"), ("status__in", ["queued", "running"])),
+                fields=("kind",),
+                name="one_incremental_run_in_flight",
+            ),
         ),
     ]
