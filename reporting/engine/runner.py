@@ -82,6 +82,11 @@ def compute_family(run: IndicatorRun, family: str, conn=None) -> int:
     with conn.cursor() as cursor:
         if conn.vendor == "postgresql" and not conn.get_autocommit():
             cursor.execute(f"SET LOCAL work_mem = '{WORK_MEM}'")
+            # JIT compiling these one-off statements cost up to 20 s each and
+            # saves nothing on queries that run once; parallel workers would
+            # take the cores the web server needs while a recompute runs.
+            cursor.execute("SET LOCAL jit = off")
+            cursor.execute("SET LOCAL max_parallel_workers_per_gather = 0")
         for spec in module.specs(dialect):
             cursor.execute(insert_values_sql(spec, dialect), params)
             code = spec.indicator.code
