@@ -133,8 +133,6 @@ def stand_in_replica(settings):
     in its (never committed) transaction, as a caught-up replica would; its own
     Django wrapper records its own queries, so we can tell which alias read what.
     """
-    if connections["default"].vendor != "postgresql":
-        pytest.skip("the replica is a PostgreSQL feature")
     connections.settings["replica"] = {**connections["default"].settings_dict, "TEST": {"MIRROR": "default"}}
     primary = connections["default"]
     primary.ensure_connection()

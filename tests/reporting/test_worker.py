@@ -3,18 +3,17 @@
 import time
 
 import pytest
-from django.db import connection
 
 from .helpers import D, action, person, residence, trajectory
 
 WAIT_SECONDS = 120
 
 
+# A worker process cannot open the in-memory SQLite test database: it needs PostgreSQL.
+@pytest.mark.postgres
 @pytest.mark.worker
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_run_is_computed_by_a_real_worker(region_office, admin_client, reporting_client, request):
-    if connection.vendor == "sqlite" and connection.is_in_memory_db():
-        pytest.skip("a worker process cannot open the in-memory SQLite test database; run with PostgreSQL")
     ant = region_office("ANT01")
     for i in range(6):
         p = person(ant)
