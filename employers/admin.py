@@ -15,7 +15,7 @@ from django.contrib.admin.widgets import AdminDateWidget
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from trajectories.admin import ScopedAdmin
+from trajectories.admin import ReadOnlyMixin, ScopedAdmin
 from trajectories.services import today
 
 from . import services
@@ -71,24 +71,15 @@ class EmployerAdmin(ScopedAdmin):
         )
 
 
-class CompetenceScoreInline(admin.TabularInline):
+class CompetenceScoreInline(ReadOnlyMixin, admin.TabularInline):
     model = CompetenceScore
     fields = ["competence", "score"]
     readonly_fields = fields
     extra = 0
 
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(CompetenceScreening)
-class CompetenceScreeningAdmin(ScopedAdmin):
+class CompetenceScreeningAdmin(ReadOnlyMixin, ScopedAdmin):
     """Screenings are made through the API (one call plans the strengthening action) and never changed."""
 
     list_display = ["id", "job_seeker", "action_type", "screened_on", "scorer", "competence_strengthening_action"]
@@ -98,15 +89,6 @@ class CompetenceScreeningAdmin(ScopedAdmin):
     fields = ["action", "screened_on", "employer", "provider", "competence_strengthening_action", "created_by"]
     readonly_fields = fields
     inlines = [CompetenceScoreInline]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     @admin.display(description=_("job seeker"))
     def job_seeker(self, obj):

@@ -3,6 +3,8 @@ records are kept), and read-only views of the catalogue and the runs."""
 
 from django.contrib import admin
 
+from trajectories.admin import ReadOnlyMixin
+
 from . import services
 from .models import IndicatorDefinition, IndicatorRun, MediatorTraining, PerceptionSurvey, ToolUsage
 
@@ -54,18 +56,9 @@ class MediatorTrainingAdmin(ServiceAdmin):
 
 
 @admin.register(IndicatorDefinition)
-class IndicatorDefinitionAdmin(admin.ModelAdmin):
+class IndicatorDefinitionAdmin(ReadOnlyMixin, admin.ModelAdmin):
     list_display = ["code", "objective", "name_nl", "unit", "disclosive"]
     list_filter = ["objective", "unit", "disclosive"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(IndicatorRun)

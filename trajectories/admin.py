@@ -95,6 +95,19 @@ def _pick(data: dict, names) -> dict:
     return {name: data[name] for name in names if name in data}
 
 
+class ReadOnlyMixin:
+    """For what only migrations, services or the API write: the admin shows it, nobody edits it."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 class ScopedAdmin(admin.ModelAdmin):
     """Rows through `for_user`; foreign-key choices scoped likewise; writes through services.
 
@@ -255,21 +268,12 @@ class OfficeAdmin(admin.ModelAdmin):
 
 
 @admin.register(ActionType)
-class ActionTypeAdmin(admin.ModelAdmin):
+class ActionTypeAdmin(ReadOnlyMixin, admin.ModelAdmin):
     """The catalogue is loaded by a migration: read-only here."""
 
     list_display = ["code", "category", "name_nl", "name_en"]
     list_filter = ["category"]
     search_fields = ["code", "name_nl", "name_en"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 # Job seekers -------------------------------------------------------------------
@@ -311,7 +315,7 @@ class ResidenceStatusInline(ServiceInline, admin.TabularInline):
         services.residence_status_delete(actor=actor, residence_status=instance)
 
 
-class TrajectoryInline(admin.TabularInline):
+class TrajectoryInline(ReadOnlyMixin, admin.TabularInline):
     """A person's trajectories; each opens on its own page with its actions."""
 
     model = Trajectory
@@ -319,15 +323,6 @@ class TrajectoryInline(admin.TabularInline):
     readonly_fields = fields
     show_change_link = True
     extra = 0
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(JobSeeker)
@@ -605,7 +600,7 @@ class ActionAdmin(ScopedAdmin):
 
 
 @admin.register(AuditEntry)
-class AuditEntryAdmin(admin.ModelAdmin):
+class AuditEntryAdmin(ReadOnlyMixin, admin.ModelAdmin):
     """Who changed what, when: read-only, narrowed to the people the user sees."""
 
     list_display = ["at", "actor", "operation", "model", "row_id", "job_seeker_link", "what"]
@@ -629,12 +624,3 @@ class AuditEntryAdmin(admin.ModelAdmin):
     @admin.display(description=_("what"))
     def what(self, obj) -> str:
         return describe_changes(obj.changes)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -95,3 +95,16 @@ def table(client, code, **params):
         )
         for row in body["results"]
     }
+
+
+def copy_rows(models, source, target, convert=lambda value: value) -> None:
+    """Copy every row of `models` from one database connection to another (the dialect tests)."""
+    with source.cursor() as read, target.cursor() as write:
+        for model in models:
+            table = model._meta.db_table
+            columns = [f.column for f in model._meta.concrete_fields]
+            read.execute(f"SELECT {', '.join(columns)} FROM {table}")
+            rows = [tuple(convert(v) for v in row) for row in read.fetchall()]
+            if rows:
+                marks = ", ".join(["%s"] * len(columns))
+                write.executemany(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})", rows)

@@ -40,7 +40,7 @@ from reporting.models import (
 from tests import factories
 from trajectories.models import Action, ActionType, JobSeeker, Office, Region, ResidenceStatus, Trajectory
 
-from .helpers import D, action, person, residence, trajectory
+from .helpers import D, action, copy_rows, person, residence, trajectory
 
 pytestmark = pytest.mark.django_db
 
@@ -117,18 +117,6 @@ def _varied_data(region_office) -> None:
         ToolUsage.objects.create(tool="app", month=D(2024, month, 1), count=rng.randint(0, 50))
 
 
-def _copy(models, source, target) -> None:
-    with source.cursor() as read, target.cursor() as write:
-        for model in models:
-            table = model._meta.db_table
-            columns = [f.column for f in model._meta.concrete_fields]
-            read.execute(f"SELECT {', '.join(columns)} FROM {table}")
-            rows = read.fetchall()
-            if rows:
-                marks = ", ".join(["%s"] * len(columns))
-                write.executemany(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})", rows)
-
-
 def _values(conn, run_id) -> list[tuple]:
     with conn.cursor() as cursor:
         cursor.execute(f"SELECT {VALUE_COLUMNS} FROM reporting_indicatorvalue WHERE run_id = %s", [run_id])
@@ -148,8 +136,8 @@ def test_postgres_and_sqlite_compute_the_same_values(region_office, compute):
             for model in [*SOURCE_MODELS, *ENGINE_MODELS, Competence, Employer]:
                 editor.create_model(model)
         sqlite.disable_constraint_checking()  # only the tables the engine reads are copied
-        _copy(SOURCE_MODELS, connection, sqlite)
-        _copy([IndicatorRun], connection, sqlite)
+        copy_rows(SOURCE_MODELS, connection, sqlite)
+        copy_rows([IndicatorRun], connection, sqlite)
         with connection.cursor() as read, sqlite.cursor() as write:
             read.execute(
                 "SELECT run_id, period_type, period, starts_on, ends_on FROM reporting_runperiod WHERE run_id = %s",

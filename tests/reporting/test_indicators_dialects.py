@@ -41,7 +41,7 @@ from reporting.models import (
 from tests import factories
 from trajectories.models import Action, ActionType, JobSeeker, Office, Region, ResidenceStatus, Trajectory
 
-from .helpers import D, person, residence, trajectory
+from .helpers import D, copy_rows, person, residence, trajectory
 
 pytestmark = pytest.mark.django_db
 AS_OF = D(2024, 6, 15)
@@ -167,18 +167,6 @@ def _plain(value):
     return value
 
 
-def _copy(models, source, target) -> None:
-    with source.cursor() as read, target.cursor() as write:
-        for model in models:
-            table = model._meta.db_table
-            columns = [f.column for f in model._meta.concrete_fields]
-            read.execute(f"SELECT {', '.join(columns)} FROM {table}")
-            rows = [tuple(_plain(v) for v in row) for row in read.fetchall()]
-            if rows:
-                marks = ", ".join(["%s"] * len(columns))
-                write.executemany(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})", rows)
-
-
 def _values(conn, run_id, codes) -> list[tuple]:
     marks = ", ".join(["%s"] * len(codes))
     with conn.cursor() as cursor:
@@ -203,7 +191,7 @@ def test_postgres_and_sqlite_compute_the_same_values(region_office, compute):
             for model in [*SOURCE_MODELS, *ENGINE_MODELS]:
                 editor.create_model(model)
         sqlite.disable_constraint_checking()  # only the tables the engine reads are copied
-        _copy([*SOURCE_MODELS, IndicatorRun], connection, sqlite)
+        copy_rows([*SOURCE_MODELS, IndicatorRun], connection, sqlite, convert=_plain)
         with connection.cursor() as read, sqlite.cursor() as write:
             read.execute(
                 "SELECT run_id, period_type, period, starts_on, ends_on FROM reporting_runperiod WHERE run_id = %s",
