@@ -3,11 +3,14 @@
 `analyse` reads the claimed change records and answers either a reason to
 run a full run instead, or the periods (year, quarter, month) to recompute
 and the job seekers and trajectories whose trajectory facts must be derived
-again. The periods are computed once for every family (a sound
-simplification: a block the changes cannot touch may be recomputed, never
-the other way round); the families' SQL computes over the run's calendar,
-so an incremental run whose calendar holds only these periods recomputes
-exactly those blocks.
+again. Once those facts are derived, `touch_changed_facts` adds the periods
+of the trajectories whose facts actually changed, by what changed: an
+action recorded on an open trajectory moves its `last_action_on`, which only
+the period of its outflow reads, and touches no cohort. The periods are
+computed once for every family (a sound simplification: a block the changes
+cannot touch may be recomputed, never the other way round); the families'
+SQL computes over the run's calendar, so an incremental run whose calendar
+holds only these periods recomputes exactly those blocks.
 """
 
 from __future__ import annotations
@@ -41,8 +44,11 @@ SPANS = {
         frozenset({"referral_target_per_year", "partner_id", "objectives"}),
     ),
 }
-# Rows of an action or a screening: their trajectory's start and outflow periods too.
+# Rows under a trajectory: their own dates, and their trajectory's facts are derived again.
 UNDER_TRAJECTORY = frozenset({"trajectories.action", "employers.competencescreening", "employers.competencescore"})
+# Action fields no indicator reads: a change to only these touches no period. An
+# action's status counts only as planned or not (indicators.md: started actions).
+ACTION_UNREAD = frozenset({"ended_on", "competences"})
 # Models whose rows only count on their own dates (or carry no date any indicator reads).
 DATED = frozenset(
     {
@@ -130,13 +136,14 @@ def _changed(before: dict, after: dict) -> set[str]:
     return {k for k in keys if before.get(k) != after.get(k)}
 
 
-def _trajectory_milestones(ids: set[int], periods: _Periods) -> None:
-    """Start and outflow periods of these trajectories, as they are now."""
-    from trajectories.models import Trajectory
-
-    for started_on, outflow_on in Trajectory.objects.filter(pk__in=ids).values_list("started_on", "outflow_on"):
-        periods.day(started_on)
-        periods.day(outflow_on)
+def _unread_action_change(before: dict, after: dict) -> bool:
+    """An update of an action that changes nothing an indicator reads (its end, or ongoing to completed)."""
+    if not before or not after:
+        return False
+    changed = _changed(before, after)
+    if "status" in changed and (before.get("status") == "planned") == (after.get("status") == "planned"):
+        changed.discard("status")
+    return not changed - ACTION_UNREAD
 
 
 def _units_of_trajectories(ids: set[int], periods: _Periods) -> None:
@@ -175,7 +182,6 @@ def analyse(records, base: IndicatorRun) -> Analysis:
     """The periods the change records touch, by the rules of domain.md, on `base`'s calendar."""
     result = Analysis()
     periods = _Periods(base.period_start, base.as_of)
-    milestones: set[int] = set()  # trajectories whose start and outflow periods count
     unit_trajectories: set[int] = set()  # trajectories whose actions' and screenings' periods count
     people: set[int] = set()  # people whose own attributes changed
     screenings: set[int] = set()
@@ -193,9 +199,11 @@ def analyse(records, base: IndicatorRun) -> Analysis:
         if record.trajectory_id is not None:
             result.trajectories.add(record.trajectory_id)
         # The periods of the changed row's dates, before and after.
-        for d in [*_dates_in(before), *_dates_in(after)]:
-            result.dates.append(d)
-            periods.day(d)
+        dates = [*_dates_in(before), *_dates_in(after)]
+        result.dates += dates
+        if not (label == "trajectories.action" and _unread_action_change(before, after)):
+            for d in dates:
+                periods.day(d)
         if label in SPANS:
             start, end, read = SPANS[label]
             changed = _changed(before, after)
@@ -219,7 +227,6 @@ def analyse(records, base: IndicatorRun) -> Analysis:
         elif label in UNDER_TRAJECTORY:
             trajectory_id = record.trajectory_id or after.get("trajectory_id") or before.get("trajectory_id")
             if trajectory_id is not None:
-                milestones.add(int(trajectory_id))
                 result.trajectories.add(int(trajectory_id))
             if label == "employers.competencescore":
                 for snap in (before, after):
@@ -235,9 +242,7 @@ def analyse(records, base: IndicatorRun) -> Analysis:
         rows = CompetenceScreening.objects.filter(pk__in=screenings).values_list("screened_on", "action__trajectory_id")
         for screened_on, trajectory_id in rows:
             periods.day(screened_on)
-            milestones.add(trajectory_id)
             result.trajectories.add(trajectory_id)
-    _trajectory_milestones(milestones, periods)
     _units_of_trajectories(unit_trajectories, periods)
     if people:
         result.trajectories |= _units_of_people(people, periods)
@@ -270,3 +275,51 @@ def copy_and_patch_facts(run: IndicatorRun, base: IndicatorRun, analysis: Analys
             [run.pk, base.pk],
         )
     build_trajectory_facts(run, job_seekers=people, trajectories=trajectories)
+
+
+# Fact columns only the outflow period's blocks read (td1.1.duration's segments),
+# and those the start and outflow periods' blocks read; any other change touches
+# every period of the trajectory and of its actions and screenings.
+OUTFLOW_ONLY = frozenset({"last_action_on"})
+START_AND_OUTFLOW = frozenset({"first_action_on", "m_first_action"})
+
+
+def touch_changed_facts(run: IndicatorRun, base: IndicatorRun, analysis: Analysis) -> None:
+    """Add to `analysis.periods` the periods of the trajectories whose facts differ between `base` and `run`.
+
+    Reads only the facts of the changed people and trajectories, from both runs.
+    """
+    people = sorted(int(x) for x in analysis.job_seekers) or [-1]
+    trajectories = sorted(int(x) for x in analysis.trajectories) or [-1]
+    columns = [c for c in _fact_columns() if c != "trajectory_id"]
+    facts: dict[int, dict[int, dict]] = {base.pk: {}, run.pk: {}}
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT run_id, trajectory_id, {', '.join(columns)} FROM reporting_trajectoryfact "
+            f"WHERE run_id IN (%s, %s) AND (job_seeker_id IN ({', '.join(map(str, people))}) "
+            f"OR trajectory_id IN ({', '.join(map(str, trajectories))}))",
+            [base.pk, run.pk],
+        )
+        for run_id, trajectory_id, *values in cursor.fetchall():
+            facts[run_id][trajectory_id] = dict(zip(columns, values, strict=True))
+    periods = _Periods(base.period_start, base.as_of)
+    periods.out = analysis.periods
+    everything = set()
+    for trajectory_id in facts[base.pk].keys() | facts[run.pk].keys():
+        old, new = facts[base.pk].get(trajectory_id), facts[run.pk].get(trajectory_id)
+        changed = set(columns) if old is None or new is None else {c for c in columns if old[c] != new[c]}
+        if not changed:
+            continue
+        versions = [v for v in (old, new) if v is not None]
+        if changed <= OUTFLOW_ONLY:
+            days = [v["outflow_on"] for v in versions]
+        elif changed <= OUTFLOW_ONLY | START_AND_OUTFLOW:
+            days = [v[c] for v in versions for c in ("started_on", "outflow_on")]
+        else:
+            everything.add(trajectory_id)
+            for v in versions:
+                periods.span(v["started_on"], v["outflow_on"] or base.as_of)
+            continue
+        for d in days:
+            periods.day(d)
+    _units_of_trajectories(everything, periods)

@@ -6,11 +6,11 @@ import datetime
 
 from django.db import connection
 
-from ..models import IndicatorRun, RunPeriod
+from ..models import IndicatorRun, RunKind, RunPeriod
 from . import families
 from .facts import build_calendar, build_trajectory_facts, calendar
-from .incremental import Analysis, copy_and_patch_facts
-from .sql import dialect_for, insert_values_sql
+from .incremental import Analysis, copy_and_patch_facts, touch_changed_facts
+from .sql import dialect_for, insert_values_sql, rollup_sql
 
 
 def _as_date(value) -> datetime.date | None:
@@ -51,13 +51,14 @@ def prepare(run: IndicatorRun) -> datetime.date:
 
 
 def prepare_incremental(run: IndicatorRun, base: IndicatorRun, analysis: Analysis) -> None:
-    """An incremental run's calendar (only the touched periods) and its copy of the base's facts, patched."""
+    """An incremental run's copy of the base's facts, patched, and its calendar (only the touched periods)."""
+    copy_and_patch_facts(run, base, analysis)
+    touch_changed_facts(run, base, analysis)
     RunPeriod.objects.bulk_create(
         RunPeriod(run=run, period_type=t, period=p, starts_on=s, ends_on=e)
         for t, p, s, e in calendar(base.period_start, run.as_of)
         if (str(t), p) in analysis.periods
     )
-    copy_and_patch_facts(run, base, analysis)
     if connection.vendor == "postgresql":
         # As for a full run: without fresh statistics the planner takes the new rows for a handful.
         with connection.cursor() as cursor:
@@ -88,15 +89,20 @@ def compute_family(run: IndicatorRun, family: str, conn=None) -> int:
             cursor.execute("SET LOCAL jit = off")
             cursor.execute("SET LOCAL max_parallel_workers_per_gather = 0")
         for spec in module.specs(dialect):
-            cursor.execute(insert_values_sql(spec, dialect), params)
+            statements = [insert_values_sql(spec, dialect)]
+            if spec.rollup:
+                statements.append(rollup_sql(spec, dialect, incremental=run.kind == RunKind.INCREMENTAL))
             code = spec.indicator.code
-            count = cursor.rowcount
-            if count is None or count < 0:
+            counts = []
+            for sql in statements:
+                cursor.execute(sql, params)
+                counts.append(cursor.rowcount)
+            if any(count is None or count < 0 for count in counts):
                 cursor.execute(
                     "SELECT COUNT(*) FROM reporting_indicatorvalue WHERE run_id = %s AND indicator = %s", [run.pk, code]
                 )
-                count = cursor.fetchone()[0]
-            written += count
+                counts = [cursor.fetchone()[0]]
+            written += sum(counts)
             cursor.execute(
                 "INSERT INTO reporting_indicatorblock (run_id, indicator, period_type, period) "
                 "SELECT run_id, %s, period_type, period FROM reporting_runperiod WHERE run_id = %s",

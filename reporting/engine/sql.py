@@ -83,6 +83,14 @@ class Dialect(ABC):
     def collate_c(self, column: str) -> str:
         return column
 
+    def quarter_of_month(self, month: str) -> str:
+        """The quarter ('2018-Q1') holding a month period ('2018-01')."""
+        return f"(SUBSTR({month}, 1, 4) || '-Q' || ((CAST(SUBSTR({month}, 6, 2) AS INTEGER) + 2) / 3))"
+
+    @abstractmethod
+    def month_of(self, d: str) -> str:
+        """The month period ('2018-01') holding the date `d`."""
+
 
 class PostgresDialect(Dialect):
     vendor = "postgresql"
@@ -104,6 +112,9 @@ class PostgresDialect(Dialect):
 
     def to_date(self, text):
         return f"CAST({text} AS DATE)"
+
+    def month_of(self, d):
+        return f"to_char({d}, 'YYYY-MM')"
 
     def collate_c(self, column):
         return f'{column} COLLATE "C"'
@@ -129,6 +140,9 @@ class SQLiteDialect(Dialect):
 
     def to_date(self, text):
         return f"date({text})"
+
+    def month_of(self, d):
+        return f"strftime('%%Y-%%m', {d})"
 
     def true(self):
         return "1"
@@ -165,6 +179,54 @@ class Spec:
     # from numerator and denominator.
     cells: str | None = None
     cell_measures: dict[str, str] = field(default_factory=dict)
+    # Horizons as columns, not rows: with `horizons`, the units carry no
+    # `d_horizon_months`; `measures`, `mature` and `present` are templates in
+    # which `{n}` stands for a horizon, and every cell is aggregated once with
+    # one column per horizon, then spread into one row per horizon. `present`
+    # (an aggregate) drops the horizons in which a cell holds no unit, so the
+    # rows are those one unit per trajectory and horizon would have grouped.
+    horizons: list[int] | None = None
+    present: str | None = None
+    # Quarters and years from the stored months instead of from the units:
+    # SUM when the measures are sums and counts of units and `mature` a MIN
+    # (a quarter's cell is the sum of its months' cells); SNAPSHOT when a
+    # period's value is that on its reference date, which is the reference
+    # date of the month holding it. An incremental run recomputes the touched
+    # months from the units and rolls the touched quarters and years up from
+    # its months and the served ones.
+    rollup: str | None = None
+
+
+SUM, SNAPSHOT = "sum", "snapshot"
+
+
+def at_horizon(template: str, n: int) -> str:
+    """`template` with `{n}` replaced by the horizon `n`."""
+    return template.replace("{n}", str(int(n)))
+
+
+def _by_horizon(spec: Spec) -> tuple[list[str], list[str]]:
+    """The aggregate columns of a horizons spec (one per measure and horizon) and their unpivoting."""
+    aggregates, picks = [], []
+    columns = {**spec.measures, "mature_i": spec.mature}
+    if spec.present:
+        columns["present_i"] = spec.present
+    for col, template in columns.items():
+        aggregates += [f"{at_horizon(template, n)} AS {col}_{n}" for n in spec.horizons]
+        whens = " ".join(f"WHEN {int(n)} THEN {col}_{n}" for n in spec.horizons)
+        picks.append(f"CASE h.n {whens} END AS {col}")
+    return aggregates, picks
+
+
+def _unpivot(spec: Spec, select: str, carried: list[str], picks: list[str]) -> str:
+    """One row per cell and horizon from `select`'s one row per cell."""
+    horizons = " UNION ALL ".join(f"SELECT {int(n)} AS n" for n in spec.horizons)
+    columns = [*BASE_COLUMNS, *carried, "h.n AS d_horizon_months", "grp", "b1", "b2", *picks]
+    where = ""
+    if spec.present:
+        present = " ".join(f"WHEN {int(n)} THEN present_i_{n}" for n in spec.horizons)
+        where = f" WHERE (CASE h.n {present} END) > 0"
+    return f"SELECT {', '.join(columns)} FROM ({select}) p CROSS JOIN ({horizons}) h{where}"
 
 
 def _tenths_from_quarters(q: str) -> str:
@@ -181,9 +243,16 @@ MEASURE_COLUMNS = ("numerator", "denominator", "s1", "s2", "s3", "s4")
 QUARTILES = (("q25", 1), ("q50", 2), ("q75", 3))
 
 
+def _carried(spec: Spec) -> list[str]:
+    """The always-carried dimension columns the units yield (a horizons spec adds its own)."""
+    skip = ("horizon_months",) if spec.horizons else ()
+    return [f"d_{d}" for d in spec.indicator.always if d not in skip]
+
+
 def _aggregate_sqlite(spec: Spec) -> str:
     ind = spec.indicator
-    always = [f"d_{d}" for d in ind.always]
+    always = _carried(spec)
+    by_horizon, picks = _by_horizon(spec) if spec.horizons else ([], [])
     branches = []
     for grouping in ind.groupings:
         keys = [*BASE_COLUMNS, *always, *[f"d_{d}" for d in grouping]]
@@ -194,9 +263,12 @@ def _aggregate_sqlite(spec: Spec) -> str:
             f"'{','.join(grouping)}' AS grp",
             f"{b[0]} AS b1",
             f"{b[1]} AS b2",
-            *[f"{expr} AS {col}" for col, expr in spec.measures.items()],
-            f"{spec.mature} AS mature_i",
         ]
+        if spec.horizons:
+            select += by_horizon
+        else:
+            select += [f"{expr} AS {col}" for col, expr in spec.measures.items()]
+            select.append(f"{spec.mature} AS mature_i")
         source = "u"
         if spec.percentile:
             # Rank within the cell; interpolate as percentile_cont does:
@@ -213,7 +285,8 @@ def _aggregate_sqlite(spec: Spec) -> str:
                 frac = f"(({k} * (MAX(cnt) - 1)) % 4)".replace("%", "%%")
                 select.append(f"(4 * {lo} + {frac} * ({hi} - {lo})) AS {name}")
         branches.append(f"SELECT {', '.join(select)} FROM {source} GROUP BY {', '.join(keys)}")
-    return "\nUNION ALL\n".join(branches)
+    union = "\nUNION ALL\n".join(branches)
+    return _unpivot(spec, union, always, picks) if spec.horizons else union
 
 
 def _c(column: str) -> str:
@@ -224,13 +297,17 @@ def _c(column: str) -> str:
 
 def _aggregate_postgres(spec: Spec) -> str:
     ind = spec.indicator
-    always = [f"d_{d}" for d in ind.always]
+    always = _carried(spec)
     dims = [f"d_{d}" for d in ind.by_dimensions]
     base = [_c("period_type"), _c("period"), "complete"]
     select = [f"{_c('period_type')} AS period_type", f"{_c('period')} AS period", "complete", *always]
     select += [f"{_c(d)} AS {d}" for d in dims]
-    select += [f"{expr} AS {col}" for col, expr in spec.measures.items()]
-    select.append(f"{spec.mature} AS mature_i")
+    by_horizon, picks = _by_horizon(spec) if spec.horizons else ([], [])
+    if spec.horizons:
+        select += by_horizon
+    else:
+        select += [f"{expr} AS {col}" for col, expr in spec.measures.items()]
+        select.append(f"{spec.mature} AS mature_i")
     if dims:
         select.append(f"GROUPING({', '.join(_c(d) for d in dims)}) AS gid")
     else:
@@ -255,6 +332,9 @@ def _aggregate_postgres(spec: Spec) -> str:
     b1 = case(lambda g: f"d_{g[0]}" if len(g) > 0 else "NULL")
     b2 = case(lambda g: f"d_{g[1]}" if len(g) > 1 else "NULL")
     outer = [*BASE_COLUMNS, *always, f"{grp} AS grp", f"{b1} AS b1", f"{b2} AS b2"]
+    if spec.horizons:
+        outer += [c.rsplit(" AS ", 1)[1] for c in by_horizon]
+        return _unpivot(spec, f"SELECT {', '.join(outer)} FROM ({inner}) gs", always, picks)
     outer += [*spec.measures.keys(), "mature_i"]
     if spec.percentile:
         outer += [name for name, _ in QUARTILES]
@@ -262,7 +342,10 @@ def _aggregate_postgres(spec: Spec) -> str:
 
 
 def insert_values_sql(spec: Spec, dialect: Dialect) -> str:
-    """The one INSERT ... SELECT that writes all breakdowns of `spec` for run `%(run)s`."""
+    """The one INSERT ... SELECT that writes all breakdowns of `spec` for run `%(run)s`.
+
+    For a `rollup` spec, only its months: `rollup_sql` writes the quarters and years from them.
+    """
     ind = spec.indicator
     agg = _aggregate_postgres(spec) if dialect.vendor == "postgresql" else _aggregate_sqlite(spec)
     columns = {c: "NULL" for c in ("horizon", "a1")}
@@ -289,7 +372,13 @@ def insert_values_sql(spec: Spec, dialect: Dialect) -> str:
         value = "NULL"
     if "value_tenths" in spec.measures:
         value = "CAST(g.value_tenths AS BIGINT)"
-    ctes = ", ".join([*spec.ctes, f"u AS ({spec.units})"])
+    units = spec.units
+    if spec.rollup:
+        # The filter reaches the calendar join inside the units (and the cells): only months are grouped.
+        units = f"SELECT * FROM ({units}) m WHERE period_type = 'month'"
+        if spec.cells:
+            join = join.replace(f"({spec.cells}) x", f"(SELECT * FROM ({spec.cells}) mx WHERE period_type = 'month') x")
+    ctes = ", ".join([*spec.ctes, f"u AS ({units})"])
     return (
         f"WITH {ctes}\n"
         "INSERT INTO reporting_indicatorvalue (run_id, indicator, period_type, period, complete, grouping, "
@@ -299,4 +388,66 @@ def insert_values_sql(spec: Spec, dialect: Dialect) -> str:
         f"{measures['numerator']}, {measures['denominator']}, {value}, "
         f"{measures['s1']}, {measures['s2']}, {measures['s3']}, {measures['s4']}, {mature}\n"
         f"FROM ({agg}) g\n{join}"
+    )
+
+
+VALUE_COLUMNS = (
+    "run_id, indicator, period_type, period, complete, grouping, horizon, a1, b1, b2, "
+    "numerator, denominator, value_tenths, s1, s2, s3, s4, mature"
+)
+# A cell within its period: the columns a quarter or year groups its months' rows by.
+CELL_COLUMNS = ("grouping", "horizon", "a1", "b1", "b2")
+
+
+def rollup_sql(spec: Spec, dialect: Dialect, *, incremental: bool) -> str:
+    """The INSERT ... SELECT that writes the quarters and years of a `rollup` spec from its months.
+
+    The months are the run's own; an incremental run, which holds only the
+    touched months, takes the others from the runs that serve them. Only the
+    quarters and years of the run's calendar are written.
+    """
+    code = spec.indicator.code
+    months = (
+        "SELECT v.* FROM reporting_indicatorvalue v "
+        f"WHERE v.run_id = %(run)s AND v.indicator = '{code}' AND v.period_type = 'month'"
+    )
+    if incremental:
+        months += (
+            " UNION ALL SELECT v.* FROM reporting_servedblock b JOIN reporting_indicatorvalue v "
+            "ON v.run_id = b.run_id AND v.indicator = b.indicator AND v.period_type = b.period_type "
+            f"AND v.period = b.period WHERE b.indicator = '{code}' AND b.period_type = 'month' AND NOT EXISTS ("
+            "SELECT 1 FROM reporting_runperiod r WHERE r.run_id = %(run)s AND r.period_type = 'month' "
+            "AND r.period = b.period)"
+        )
+    insert = f"WITH months AS ({months})\nINSERT INTO reporting_indicatorvalue ({VALUE_COLUMNS})\n"
+    cell = ", ".join(f"m.{c}" for c in CELL_COLUMNS)
+    if spec.rollup == SNAPSHOT:
+        # A quarter's or year's reference date is that of the month holding it.
+        reference = dialect.month_of("CASE WHEN c.ends_on < %(as_of)s THEN c.ends_on ELSE %(as_of)s END")
+        return (
+            f"{insert}SELECT %(run)s, m.indicator, c.period_type, c.period, (c.ends_on <= %(as_of)s), {cell}, "
+            "m.numerator, m.denominator, m.value_tenths, m.s1, m.s2, m.s3, m.s4, m.mature\n"
+            f"FROM reporting_runperiod c JOIN months m ON m.period = {reference}\n"
+            "WHERE c.run_id = %(run)s AND c.period_type IN ('quarter', 'year')"
+        )
+    if spec.rollup != SUM:
+        raise ValueError(f"{code}: unknown rollup {spec.rollup!r}")
+    summed = set(spec.measures) | set(spec.cell_measures)
+    # SUM of a bigint is a numeric on PostgreSQL: back to integers, for the integer division of the value.
+    sums = {c: (f"CAST(SUM(m.{c}) AS BIGINT)" if c in summed else "NULL") for c in MEASURE_COLUMNS}
+    value = "NULL"
+    if spec.indicator.unit == "percentage":
+        value = _percentage_tenths(sums["numerator"], sums["denominator"])
+    carried = f"{cell}, {', '.join(f'm.{c}' for c in MEASURE_COLUMNS)}, m.mature"
+    periods = (
+        f"SELECT 'year' AS period_type, SUBSTR(m.period, 1, 4) AS period, {carried} FROM months m UNION ALL "
+        f"SELECT 'quarter', {dialect.quarter_of_month('m.period')}, {carried} FROM months m"
+    )
+    return (
+        f"{insert}SELECT %(run)s, '{code}', c.period_type, c.period, (c.ends_on <= %(as_of)s), {cell}, "
+        f"{sums['numerator']}, {sums['denominator']}, {value}, {sums['s1']}, {sums['s2']}, {sums['s3']}, "
+        f"{sums['s4']}, (MIN(CASE WHEN m.mature THEN 1 ELSE 0 END) = 1)\n"
+        f"FROM ({periods}) m\n"
+        "JOIN reporting_runperiod c ON c.run_id = %(run)s AND c.period_type = m.period_type AND c.period = m.period\n"
+        f"GROUP BY c.period_type, c.period, c.ends_on, {cell}"
     )

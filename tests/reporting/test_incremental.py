@@ -174,6 +174,30 @@ def test_a_first_action_moved(world, same_as_full):
     same_as_full(world)
 
 
+def test_a_new_action_on_an_open_trajectory_touches_only_its_own_periods(world, same_as_full):
+    # The action moves its trajectory's last_action_on, which only an outflow
+    # period reads; an open trajectory has none, so its cohort is not touched.
+    trajectory = in_group_trajectories(world, outflow_on__isnull=True, started_on__lt=D(2022, 1, 1)).first()
+    case.action_create(
+        actor=world.actor, trajectory=trajectory, action_type=ActionType.objects.get(code="job_hunting"),
+        started_on=D(2024, 5, 6), status="ongoing",
+    )  # fmt: skip
+    run = same_as_full(world)
+    periods = set(IndicatorBlock.objects.filter(run=run).values_list("period", flat=True))
+    assert periods == {"2024", "2024-Q2", "2024-05"}
+
+
+def test_an_action_change_no_indicator_reads_touches_nothing(world, incremental, compute):
+    action = Action.objects.filter(status="ongoing", trajectory__outflow_on__isnull=True).order_by("pk").first()
+    case.action_update(actor=world.actor, action=action, status="completed", ended_on=AS_OF)
+    run = incremental()
+    assert (run.kind, run.status) == ("incremental", "succeeded")
+    assert not IndicatorBlock.objects.filter(run=run).exists()
+    before = served()
+    assert compute(AS_OF).status == "succeeded"
+    assert served() == before
+
+
 def test_deletes_in_old_and_new_periods(world, same_as_full):
     free = Action.objects.filter(screenings__isnull=True, planned_by_screening__isnull=True).exclude(status="planned")
     old = free.filter(started_on__year=2021).order_by("pk").first()

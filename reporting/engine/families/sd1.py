@@ -1,9 +1,9 @@
 """SD1: intake, outflow to work, outflow reasons, share with a protected status."""
 
 from ...catalogue import BY_CODE
-from ..sql import Dialect, Spec
+from ..sql import SNAPSHOT, SUM, Dialect, Spec
 from .cohorts import cumulative_incidence_cells
-from .common import COMPLETE, PROTECTED, REFERENCE_DATE, facts_in_periods, horizons
+from .common import COMPLETE, PROTECTED, REFERENCE_DATE, facts_in_periods
 
 FAMILY = "sd1"
 OUTFLOW_HORIZONS = [6, 12, 18, 24, 30, 36]
@@ -19,21 +19,19 @@ def intake(d: Dialect) -> Spec:
             f.unaccompanied_minor AS d_unaccompanied_minor, f.type AS d_trajectory_type
         {facts_in_periods("started_on")}
     """
-    return Spec(BY_CODE["sd1.intake"], units, {"numerator": "COUNT(*)"})
+    return Spec(BY_CODE["sd1.intake"], units, {"numerator": "COUNT(*)"}, rollup=SUM)
 
 
 def outflow_to_work(d: Dialect) -> Spec:
     # Cohort by start; per horizon N: eligible when start + N months <= as_of
     # (m_observed >= N); a hit when it flowed out to work within N months.
     units = f"""
-        SELECT c.period_type, c.period, {COMPLETE}, h.n AS d_horizon_months,
+        SELECT c.period_type, c.period, {COMPLETE},
             f.region AS d_region, f.age_band AS d_age_band, f.gender AS d_gender,
             f.residence_status AS d_residence_status, f.type AS d_trajectory_type,
             f.education_level AS d_education_level, f.dutch_level AS d_dutch_level,
-            CASE WHEN f.m_observed >= h.n THEN 1 ELSE 0 END AS eligible,
-            CASE WHEN f.m_observed >= h.n AND f.m_outflow <= h.n AND f.outflow_reason IN {WORK}
-                THEN 1 ELSE 0 END AS hit
-        {facts_in_periods("started_on", f"CROSS JOIN ({horizons(OUTFLOW_HORIZONS)}) h")}
+            f.m_observed, CASE WHEN f.outflow_reason IN {WORK} THEN f.m_outflow END AS m_work
+        {facts_in_periods("started_on")}
     """
     # stats.cumulative_incidence: the Aalen-Johansen estimate over the whole cohort (see cohorts.py).
     cohort = f"""
@@ -44,11 +42,16 @@ def outflow_to_work(d: Dialect) -> Spec:
         {facts_in_periods("started_on")}
     """
     ind = BY_CODE["sd1.outflow_to_work"]
+    eligible = "CASE WHEN m_observed >= {n} THEN 1 ELSE 0 END"
     return Spec(
         ind,
         units,
-        {"numerator": "SUM(hit)", "denominator": "SUM(eligible)"},
-        mature="MIN(eligible)",
+        {
+            "numerator": "SUM(CASE WHEN m_observed >= {n} AND m_work <= {n} THEN 1 ELSE 0 END)",
+            "denominator": f"SUM({eligible})",
+        },
+        mature=f"MIN({eligible})",
+        horizons=OUTFLOW_HORIZONS,
         cells=cumulative_incidence_cells(d, ind, cohort, OUTFLOW_HORIZONS),
         cell_measures={"s1": "cumulative_incidence", "s2": "cohort_size", "s3": "work_events"},
     )
@@ -60,7 +63,7 @@ def outflow_reasons(d: Dialect) -> Spec:
             f.type AS d_trajectory_type, f.region AS d_region
         {facts_in_periods("outflow_on")}
     """
-    return Spec(BY_CODE["sd1.outflow_reasons"], units, {"numerator": "COUNT(*)"})
+    return Spec(BY_CODE["sd1.outflow_reasons"], units, {"numerator": "COUNT(*)"}, rollup=SUM)
 
 
 def protected_status_share(d: Dialect) -> Spec:
@@ -84,6 +87,7 @@ def protected_status_share(d: Dialect) -> Spec:
         # One row per person and period: a person's trajectories never overlap and
         # neither do their residence statuses, so plain sums count people.
         {"numerator": "SUM(hit)", "denominator": "COUNT(*)"},
+        rollup=SNAPSHOT,
     )
 
 

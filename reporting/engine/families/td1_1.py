@@ -1,8 +1,8 @@
 """TD1.1: durations between milestones, first action within N months, flow into actions, tool usage."""
 
 from ...catalogue import BY_CODE
-from ..sql import Dialect, Spec
-from .common import COMPLETE, facts_in_periods, horizons
+from ..sql import SUM, Dialect, Spec
+from .common import COMPLETE, facts_in_periods
 
 FAMILY = "td1_1"
 FIRST_ACTION_HORIZONS = [3, 6]
@@ -33,26 +33,31 @@ def duration(d: Dialect) -> Spec:
 
 def first_action_within(d: Dialect) -> Spec:
     units = f"""
-        SELECT c.period_type, c.period, {COMPLETE}, h.n AS d_horizon_months,
+        SELECT c.period_type, c.period, {COMPLETE},
             f.type AS d_trajectory_type, f.age_band AS d_age_band, f.region AS d_region,
-            CASE WHEN f.m_observed >= h.n THEN 1 ELSE 0 END AS eligible,
-            CASE WHEN f.m_observed >= h.n AND f.m_first_action <= h.n THEN 1 ELSE 0 END AS hit
-        {facts_in_periods("started_on", f"CROSS JOIN ({horizons(FIRST_ACTION_HORIZONS)}) h")}
+            f.m_observed, f.m_first_action
+        {facts_in_periods("started_on")}
     """
+    eligible = "CASE WHEN m_observed >= {n} THEN 1 ELSE 0 END"
     return Spec(
         BY_CODE["td1.1.first_action_within"],
         units,
-        {"numerator": "SUM(hit)", "denominator": "SUM(eligible)"},
-        mature="MIN(eligible)",
+        {
+            "numerator": "SUM(CASE WHEN m_observed >= {n} AND m_first_action <= {n} THEN 1 ELSE 0 END)",
+            "denominator": f"SUM({eligible})",
+        },
+        mature=f"MIN({eligible})",
+        horizons=FIRST_ACTION_HORIZONS,
+        rollup=SUM,
     )
 
 
 def action_flow(d: Dialect) -> Spec:
     # Started actions (status not planned) on or before as_of; a person counts
-    # once per cell, with the attributes of the action that qualifies them.
-    # DISTINCT: a person's several actions with the same attributes in a period are one unit.
+    # once per cell (COUNT DISTINCT), with the attributes of the action that
+    # qualifies them. Deduplicating the units first would sort them twice.
     units = f"""
-        SELECT DISTINCT c.period_type, c.period, {COMPLETE}, f.job_seeker_id,
+        SELECT c.period_type, c.period, {COMPLETE}, f.job_seeker_id,
             at.category AS d_action_category, COALESCE(a.project_id, 'none') AS d_project,
             {d.age_band("f.birth_date", "a.started_on")} AS d_age_band, f.region AS d_region
         FROM trajectories_action a
@@ -73,7 +78,7 @@ def tool_usage(d: Dialect) -> Spec:
         JOIN reporting_runperiod c ON c.run_id = %(run)s AND t.month >= c.starts_on AND t.month <= c.ends_on
         WHERE t.month <= %(as_of)s
     """
-    return Spec(BY_CODE["td1.1.tool_usage"], units, {"numerator": "SUM(uses)"})
+    return Spec(BY_CODE["td1.1.tool_usage"], units, {"numerator": "SUM(uses)"}, rollup=SUM)
 
 
 def specs(d: Dialect) -> list[Spec]:

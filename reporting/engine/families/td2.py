@@ -1,7 +1,7 @@
 """TD2.1 technical screenings and missing competences; TD2.2 campaigns towards employers."""
 
 from ...catalogue import BY_CODE
-from ..sql import Dialect, Spec
+from ..sql import SUM, Dialect, Spec
 from .common import COMPLETE
 
 FAMILY = "td2"
@@ -28,7 +28,7 @@ def technical_screenings(d: Dialect) -> Spec:
         {SCREENINGS}
         WHERE s.screened_on <= %(as_of)s
     """
-    return Spec(BY_CODE["td2.1.technical_screenings"], units, {"numerator": "COUNT(*)"})
+    return Spec(BY_CODE["td2.1.technical_screenings"], units, {"numerator": "COUNT(*)"}, rollup=SUM)
 
 
 def competence_gap_share(d: Dialect) -> Spec:
@@ -39,7 +39,12 @@ def competence_gap_share(d: Dialect) -> Spec:
         JOIN employers_competencescore sc ON sc.screening_id = s.id
         WHERE s.screened_on <= %(as_of)s
     """
-    return Spec(BY_CODE["td2.1.competence_gap_share"], units, {"numerator": "SUM(missing)", "denominator": "COUNT(*)"})
+    return Spec(
+        BY_CODE["td2.1.competence_gap_share"],
+        units,
+        {"numerator": "SUM(missing)", "denominator": "COUNT(*)"},
+        rollup=SUM,
+    )
 
 
 def campaigns(code: str, objective: str) -> Spec:

@@ -2,7 +2,7 @@
 TD4.5 mediator training."""
 
 from ...catalogue import BY_CODE
-from ..sql import Dialect, Spec
+from ..sql import SUM, Dialect, Spec
 from .common import COMPLETE
 
 FAMILY = "td4"
@@ -35,7 +35,7 @@ def youth_actions(d: Dialect) -> Spec:
     units = " UNION ALL ".join(
         [branch("youth", youth), branch("unaccompanied_minor", "f.unaccompanied_minor = 'true'")]
     )
-    return Spec(BY_CODE["td4.2.youth_actions"], units, {"numerator": "COUNT(*)"})
+    return Spec(BY_CODE["td4.2.youth_actions"], units, {"numerator": "COUNT(*)"}, rollup=SUM)
 
 
 def self_employment(d: Dialect) -> Spec:
@@ -61,7 +61,7 @@ def interpreter_use(d: Dialect) -> Spec:
         {STARTED_ACTIONS}
         WHERE {STARTED} AND (a.interpreter_used = %(true)s OR a.action_type_id = 'interpreting')
     """
-    return Spec(BY_CODE["td4.4.interpreter_use"], units, {"numerator": "COUNT(*)"})
+    return Spec(BY_CODE["td4.4.interpreter_use"], units, {"numerator": "COUNT(*)"}, rollup=SUM)
 
 
 def integrated_language(d: Dialect) -> Spec:
@@ -70,7 +70,7 @@ def integrated_language(d: Dialect) -> Spec:
         {STARTED_ACTIONS}
         WHERE {STARTED} AND a.action_type_id = 'integrated_language_trajectory'
     """
-    return Spec(BY_CODE["td4.4.integrated_language"], units, {"numerator": "COUNT(*)"})
+    return Spec(BY_CODE["td4.4.integrated_language"], units, {"numerator": "COUNT(*)"}, rollup=SUM)
 
 
 def mediator_training(d: Dialect) -> Spec:
