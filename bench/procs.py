@@ -10,6 +10,11 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 VENV_BIN = Path(sys.executable).parent
+# Each gunicorn worker's loop, the one that hands requests to its threads,
+# touches a heartbeat file on every turn; on a disk-backed /tmp that call can
+# block it for milliseconds (gunicorn's docs on --worker-tmp-dir), on tmpfs it
+# cannot. gunicorn creates the file itself with mkstemp.
+HEARTBEAT_DIR = Path("/dev/shm")  # noqa: S108
 
 
 def _children(pid: int) -> list[int]:
@@ -110,6 +115,8 @@ def start_server(env: dict[str, str], *, port: int, log: Path) -> subprocess.Pop
         "--log-level",
         "warning",
     ]
+    if HEARTBEAT_DIR.is_dir():
+        args += ["--worker-tmp-dir", str(HEARTBEAT_DIR)]
     process = start(args, env, log)
     import http.client
 

@@ -140,8 +140,9 @@ class ReferralViewSet(ScopedMixin, mixins.ListModelMixin, mixins.RetrieveModelMi
         (outcome,) = services.referrals_receive(actor=request.user, items=[data])
         if outcome.status == status.HTTP_409_CONFLICT:
             return Response({"external_id": [services.CONFLICT_MESSAGE]}, status=status.HTTP_409_CONFLICT)
-        if outcome.referral is not None:  # 201: the row as this request stored it, not read back
-            return Response(_represent(outcome.referral), status=outcome.status)
+        created = outcome.referral
+        if created is not None:  # 201: the row as this request stored it, not read back
+            return Response(_represent(created), status=outcome.status)
         return Response(self._referral_data(outcome.referral_id), status=outcome.status)
 
     @extend_schema(

@@ -120,6 +120,17 @@ def test_query_count_does_not_grow_with_the_items(partner_api, post_referral):
     assert _queries(partner_api, small) == _queries(partner_api, large)
 
 
+@pytest.mark.postgres
+def test_on_postgresql_a_full_batch_takes_three_queries(partner_api, post_referral):
+    """The API key's lookup, the one INSERT statement (rows, change records and
+    audit entries), and one SELECT of the keys that were there already."""
+    post_referral(referral_body("seen"))
+    new = [referral_body(f"m{i}", n=i + 1) for i in range(498)]
+    assert _queries(partner_api, [*new, referral_body("seen"), referral_body("seen", n=9)]) == 3
+    assert _queries(partner_api, [referral_body(f"only-new-{i}", n=i + 1) for i in range(500)]) == 2
+    assert Referral.objects.count() == 1 + 498 + 500
+
+
 def test_partners_other_roles_may_not_post_bulk(mediator, reporting_client):
     body = {"referrals": [referral_body("a")]}
     assert mediator.post(BULK, body, format="json").status_code == 403

@@ -1,7 +1,10 @@
 """The lean intake path answers exactly as the DRF serializer and the ORM path did.
 
 - ReferralValidator (partners/api/intake.py) against ReferralCreateSerializer:
-  many valid and invalid items, same validated data or same error body.
+  many valid and invalid items, same validated data or same error body; its
+  INSZ check against python-stdnum's on many numbers.
+- The body hash (orjson) is the one json.dumps gave, so stored hashes still
+  tell replays from conflicts.
 - The one-statement PostgreSQL insert writes the same change records and
   audit entries as trajectories.changes.record_changes would.
 - A 201 built from the inserted values is the referral as it is then read.
@@ -9,16 +12,21 @@
 
 import copy
 import datetime
+import hashlib
+import json
 import random
+import uuid
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from stdnum.be import bis, nn
 
 from idw.api.errors import flatten_errors
-from partners.api.intake import ReferralValidator, ValidationError
+from partners.api.intake import ReferralValidator, ValidationError, _valid_insz_digits
 from partners.api.serializers import ReferralCreateSerializer
 from partners.models import Referral
+from partners.services import body_hash, canonical_body
 from tests.partners.conftest import dotted, insz, referral_body
 from trajectories.changes import Change, _diff, snapshot
 from trajectories.models import AuditEntry, ChangeRecord
@@ -179,15 +187,59 @@ def test_normalisation_of_the_fast_path_by_hand():
     assert data["reason"] is None
 
 
+def _insz_numbers() -> list[str]:
+    """Valid numbers of both kinds and centuries, their neighbours, edge months and random digits."""
+    rng = random.Random(11)
+    numbers = ["0" * 11, "00000100128", "00200100108", "00400100185", "9" * 11]
+    for _ in range(3000):
+        born = datetime.date(1900, 1, 1) + datetime.timedelta(days=rng.randrange(46000))
+        number = make_insz(born, rng.randrange(1, 998), bis=rng.random() < 0.3)
+        numbers += [number, number[:-1] + str((int(number[-1]) + 1) % 10)]
+        month = rng.choice([0, 13, 19, 20, 33, 39, 40, 53, 60, 99])
+        numbers.append(make_insz(born, 5)[:2] + f"{month:02d}" + make_insz(born, 5)[4:])
+    numbers += [f"{rng.randrange(10**11):011d}" for _ in range(3000)]
+    # Numbers with a right check digit for any month, day and century.
+    for _ in range(3000):
+        base = f"{rng.randrange(10**9):09d}"
+        numbers.append(base + f"{97 - int(base) % 97:02d}")
+        numbers.append(base + f"{97 - int('2' + base) % 97:02d}")
+    return numbers
+
+
+def test_fast_insz_check_is_python_stdnums():
+    numbers = _insz_numbers()
+    verdicts = [_valid_insz_digits(number) for number in numbers]
+    assert verdicts == [nn.is_valid(number) or bis.is_valid(number) for number in numbers]
+    assert 3000 < sum(verdicts) < len(numbers) - 3000
+
+
+BODIES_FOR_HASH = [
+    referral_body("plain"),
+    referral_body("full", person=dict(FULL_PERSON), residence_status="recognised_refugee", reason=""),
+    referral_body("é-ü-ß", reason='quote " backslash \\ slash / tab \t newline \n control \x01 \x1f \x7f'),
+    referral_body(
+        "emoji", reason="😀 \u2028 \u2029 ❤", person={**FULL_PERSON, "first_name": "Zoë", "last_name": "Ñúñez"}
+    ),
+]
+
+
+@pytest.mark.parametrize("body", BODIES_FOR_HASH, ids=lambda body: body["external_id"])
+def test_body_hash_is_the_one_stored_before(body):
+    canonical = canonical_body(ReferralValidator().validate(body))
+    before = json.dumps(canonical, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    assert body_hash(canonical) == hashlib.sha256(before.encode()).hexdigest()
+
+
 @pytest.mark.django_db
 def test_bulk_writes_the_change_records_and_audit_entries_record_changes_would(partner_api):
     items = [
         referral_body("a", n=1, housing="own_housing", reason="werk"),
         referral_body("b", n=2, residence_status="recognised_refugee"),
         referral_body("c", n=3, person={**FULL_PERSON, "insz": insz(3)}),
+        referral_body("d", n=4, reason=""),
     ]
     r = partner_api.post(BULK, {"referrals": items}, format="json")
-    assert [x["status"] for x in r.json()["results"]] == [201, 201, 201]
+    assert [x["status"] for x in r.json()["results"]] == [201, 201, 201, 201]
     for referral in Referral.objects.all():
         expected_after = snapshot(referral)
         expected_after.pop("body_hash")
@@ -238,3 +290,15 @@ def test_on_postgresql_new_items_take_one_statement_and_no_read_back(partner_api
     assert counts[0] == counts[1]
     assert ChangeRecord.objects.filter(model="partners.referral").count() == 41
     assert AuditEntry.objects.filter(model="partners.referral").count() == 41
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db
+def test_on_postgresql_ids_are_time_ordered_uuids(partner_api):
+    r = partner_api.post(BULK, {"referrals": [referral_body(f"t{i}", n=i + 1) for i in range(3)]}, format="json")
+    ids = [uuid.UUID(x["id"]) for x in r.json()["results"]]
+    assert {i.version for i in ids} == {7}
+    assert {i.variant for i in ids} == {uuid.RFC_4122}
+    stored = Referral.objects.get(pk=ids[0])
+    millis = int(ids[0].hex[:12], 16)
+    assert abs(millis / 1000 - stored.created_at.timestamp()) < 60
