@@ -1,5 +1,7 @@
 """SQL fragments the families share."""
 
+from ..sql import Dialect
+
 
 # Trajectory facts of the run in the target group, each in the periods (year,
 # quarter, month) that hold `date_column`.
@@ -16,6 +18,45 @@ COMPLETE = "CASE WHEN c.ends_on <= %(as_of)s THEN 1 ELSE 0 END AS complete"
 
 # The reference date of a period: its last day, or as_of if earlier.
 REFERENCE_DATE = "CASE WHEN c.ends_on < %(as_of)s THEN c.ends_on ELSE %(as_of)s END"
+
+
+def facts_open_in_months(d: Dialect, join: str = "") -> str:
+    """Trajectory facts of the run in the target group, each in the months `c` on whose reference date it is open.
+
+    A trajectory is open on the reference date R of month M (started_on <= R <
+    outflow_on) exactly for the months from its start's up to the one before its
+    outflow's (R = M's last day, or as_of) or up to as_of's when open. PostgreSQL
+    generates those months per trajectory, so the rows are the open trajectory-
+    months (not every fact tried against every month); SQLite tries every month.
+    Snapshot indicators compute months only (`SNAPSHOT` rollup).
+    """
+    ref = REFERENCE_DATE
+    open_on_ref = f"f.started_on <= {ref} AND (f.outflow_on IS NULL OR f.outflow_on > {ref})"
+    in_group = "f.run_id = %(run)s AND f.in_group = %(true)s"
+    if d.vendor != "postgresql":
+        return (
+            "FROM reporting_runperiod c JOIN reporting_trajectoryfact f ON f.run_id = c.run_id "
+            f"AND f.in_group = %(true)s AND {open_on_ref} {join} WHERE c.run_id = %(run)s AND c.period_type = 'month'"
+        )
+    last = (
+        "CASE WHEN f.outflow_on IS NULL THEN date_trunc('month', CAST(%(as_of)s AS DATE)) "
+        "ELSE date_trunc('month', f.outflow_on) - interval '1 month' END"
+    )
+    return (
+        "FROM reporting_trajectoryfact f "
+        f"CROSS JOIN LATERAL generate_series(date_trunc('month', f.started_on), {last}, interval '1 month') m(first) "
+        "JOIN reporting_runperiod c ON c.run_id = f.run_id AND c.period_type = 'month' "
+        f"AND c.starts_on = CAST(m.first AS DATE) {join} WHERE {in_group} AND {open_on_ref}"
+    )
+
+
+def residence_on(day: str) -> str:
+    """The job seeker's residence status `rs` on `day` (statuses never overlap), if any."""
+    return (
+        "LEFT JOIN trajectories_residencestatus rs ON rs.job_seeker_id = f.job_seeker_id "
+        f"AND rs.valid_from <= {day} AND (rs.valid_to IS NULL OR rs.valid_to >= {day})"
+    )
+
 
 PROTECTED = (
     "(rs.status IN ('recognised_refugee', 'subsidiary_protection') "

@@ -3,7 +3,7 @@
 from ...catalogue import BY_CODE
 from ..sql import SNAPSHOT, SUM, Dialect, Spec
 from .cohorts import cumulative_incidence_cells
-from .common import COMPLETE, PROTECTED, REFERENCE_DATE, facts_in_periods
+from .common import COMPLETE, PROTECTED, REFERENCE_DATE, facts_in_periods, facts_open_in_months, residence_on
 
 FAMILY = "sd1"
 OUTFLOW_HORIZONS = [6, 12, 18, 24, 30, 36]
@@ -74,12 +74,7 @@ def protected_status_share(d: Dialect) -> Spec:
         SELECT c.period_type, c.period, {COMPLETE}, f.job_seeker_id,
             COALESCE(rs.status, 'unknown') AS d_residence_status, f.region AS d_region,
             CASE WHEN {PROTECTED} THEN 1 ELSE 0 END AS hit
-        FROM reporting_runperiod c
-        JOIN reporting_trajectoryfact f ON f.run_id = c.run_id AND f.in_group = %(true)s
-            AND f.started_on <= {ref} AND (f.outflow_on IS NULL OR f.outflow_on > {ref})
-        LEFT JOIN trajectories_residencestatus rs ON rs.job_seeker_id = f.job_seeker_id
-            AND rs.valid_from <= {ref} AND (rs.valid_to IS NULL OR rs.valid_to >= {ref})
-        WHERE c.run_id = %(run)s
+        {facts_open_in_months(d, residence_on(ref))}
     """
     return Spec(
         BY_CODE["sd1.protected_status_share"],

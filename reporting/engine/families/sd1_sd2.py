@@ -3,7 +3,7 @@
 from ...catalogue import BY_CODE
 from ..sql import SNAPSHOT, Dialect, Spec, at_horizon
 from .cohorts import STATES, grouped
-from .common import COMPLETE, REFERENCE_DATE, facts_in_periods, horizons
+from .common import COMPLETE, REFERENCE_DATE, facts_in_periods, facts_open_in_months, horizons, residence_on
 from .sd1 import OUTFLOW_HORIZONS
 
 FAMILY = "sd1_sd2"
@@ -76,12 +76,7 @@ def target_group_size(d: Dialect) -> Spec:
         SELECT c.period_type, c.period, {COMPLETE}, f.job_seeker_id,
             f.region AS d_region, COALESCE(rs.status, 'unknown') AS d_residence_status,
             {d.age_band("f.birth_date", ref)} AS d_age_band
-        FROM reporting_runperiod c
-        JOIN reporting_trajectoryfact f ON f.run_id = c.run_id AND f.in_group = %(true)s
-            AND f.started_on <= {ref} AND (f.outflow_on IS NULL OR f.outflow_on > {ref})
-        LEFT JOIN trajectories_residencestatus rs ON rs.job_seeker_id = f.job_seeker_id
-            AND rs.valid_from <= {ref} AND (rs.valid_to IS NULL OR rs.valid_to >= {ref})
-        WHERE c.run_id = %(run)s
+        {facts_open_in_months(d, residence_on(ref))}
     """
     return Spec(BY_CODE["sd2.target_group_size"], units, {"numerator": "COUNT(*)"}, rollup=SNAPSHOT)
 
