@@ -2,6 +2,7 @@
 
 import os
 import signal
+import socket
 import subprocess
 import sys
 import threading
@@ -117,10 +118,16 @@ def start_server(env: dict[str, str], *, port: int, log: Path) -> subprocess.Pop
     ]
     if HEARTBEAT_DIR.is_dir():
         args += ["--worker-tmp-dir", str(HEARTBEAT_DIR)]
+    with socket.socket() as probe:
+        # A server left running on the port would answer for ours and be measured instead.
+        if probe.connect_ex(("127.0.0.1", port)) == 0:
+            raise RuntimeError(f"port {port} is already taken: stop what listens there or pass --port")
     process = start(args, env, log)
     import http.client
 
     for _ in range(100):
+        if process.poll() is not None:
+            raise RuntimeError(f"gunicorn exited with {process.returncode}; see {log}")
         try:
             conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
             conn.request("GET", "/healthz")

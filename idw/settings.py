@@ -292,6 +292,13 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 2 * 60 * 60}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = TIME_ZONE
 
+# The reporting API caches rendered answers (reporting/api/answers.py): in
+# Redis when there is one, shared by every web process; otherwise per process.
+if REDIS_URL:
+    CACHES = {"default": {"BACKEND": "reporting.api.redis_cache.RedisCache", "LOCATION": REDIS_URL}}
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
 IDW_SUPPRESSION_THRESHOLD = env_int("IDW_SUPPRESSION_THRESHOLD", 5, minimum=1)
 IDW_REFERRAL_RETENTION_DAYS = env_int("IDW_REFERRAL_RETENTION_DAYS", 180, minimum=1)
 IDW_REQUIRE_SERVICES = env_bool("IDW_REQUIRE_SERVICES", False)

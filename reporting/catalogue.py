@@ -218,7 +218,7 @@ INDICATORS: list[Indicator] = [
         "Number of distinct job seekers who started an action in the period (an action has started when it is no "
         "longer planned), by action category, project, age on the action's start and region: the throughput to "
         "actions and projects, with attention to youth, training and workplace learning." + GROUP_EN,
-        ("action_category", "project", "age_band", "region"), family="td1_1",
+        ("action_category", "project", "age_band", "region"), family="td1_1_action_flow",
     ),
     Indicator(
         "td1.1.tool_usage", "count", "Gebruik van informatiekanalen", "Use of information tools",

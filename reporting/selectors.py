@@ -57,6 +57,23 @@ def block_runs(
     return dict(blocks.values_list("period", "run_id"))
 
 
+def served_generation() -> str:
+    """Names what is served: the latest published run and its publication time.
+
+    Every publication makes its run the latest published one (as
+    `services.served_run` orders them), so this changes with every
+    publication; the time keeps it from repeating on a recreated database
+    whose run ids start again.
+    """
+    latest = (
+        IndicatorRun.objects.filter(status=RunStatus.SUCCEEDED, publish=True)
+        .order_by("-finished_at", "-pk")
+        .values_list("pk", "finished_at")
+        .first()
+    )
+    return "none" if latest is None else f"{latest[0]}@{latest[1].isoformat()}"
+
+
 def run_summaries(run_ids) -> list[dict]:
     return list(
         IndicatorRun.objects.filter(pk__in=run_ids)

@@ -27,6 +27,7 @@ from trajectories.changes import record_change, snapshot
 from trajectories.models import ChangeRecord
 from trajectories.services import today
 
+from .api import answers
 from .engine import CODE_VERSION, families, incremental, runner
 from .models import (
     IN_FLIGHT,
@@ -308,6 +309,8 @@ def run_publish(*, run_id: int) -> None:
             IndicatorRun.objects.filter(pk=run_id, status=RunStatus.RUNNING).update(
                 status=RunStatus.SUCCEEDED, finished_at=timezone.now(), heartbeat_at=timezone.now()
             )
+            # Cached answers of the previous publication stop being served (a cache error is only logged).
+            transaction.on_commit(answers.served_changed, robust=True)
     if run.kind == RunKind.INCREMENTAL:
         if superseded:
             run_fail(run_id=run_id, error="superseded: another run was published since its base")

@@ -10,9 +10,11 @@ import csv
 import hashlib
 import io
 import json
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.http import HttpResponse
+from django.utils.translation import get_language
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from openpyxl import Workbook
@@ -32,6 +34,7 @@ from .. import selectors, services
 from ..catalogue import BY_CODE, OBJECTIVE_ORDER, OBJECTIVES, Indicator
 from ..models import IndicatorDefinition, IndicatorRun, IndicatorValue, MediatorTraining, PerceptionSurvey, ServedBlock
 from ..models import ToolUsage as ToolUsageModel
+from . import answers
 from .serializers import (
     IndicatorSerializer,
     LexiconSerializer,
@@ -207,6 +210,28 @@ def _with_cache_headers(response, etag: str):
     return response
 
 
+@dataclass(frozen=True)
+class _ValuesQuery:
+    """A valid values request, normalised: what its answer depends on besides what is served."""
+
+    ind: Indicator
+    period_type: str
+    period_from: str | None
+    period_to: str | None
+    grouping: tuple[str, ...]
+    named: tuple[str, ...]
+    run_id: int | None
+    suppress: bool
+    k: int
+    media_type: str
+    fmt: str
+
+    def parts(self) -> tuple:
+        """What the ETag and the cache key are derived from (with the runs served, and the language)."""
+        selection = (self.period_type, self.period_from, self.period_to, self.named, self.run_id)
+        return (self.ind.code, selection, "suppressed" if self.suppress else "full", self.k, self.fmt, self.media_type)
+
+
 class IndicatorValuesView(APIView):
     read_roles = REPORTING
     renderer_classes = [JSONRenderer, CSVRenderer, XLSXRenderer]
@@ -231,6 +256,24 @@ class IndicatorValuesView(APIView):
         ind = BY_CODE.get(code)
         if ind is None:
             raise NotFound
+        query = self._query(request, ind)
+        if not isinstance(query, _ValuesQuery):
+            return query
+        if query.run_id is None:
+            # What is served changes only on publication: answers are cached per publication.
+            key = answers.key_for(*query.parts(), get_language())
+            result = answers.fetch(key, lambda: self._answer(query))
+        else:
+            # A pinned run may be cleaned up without a publication: answered uncached.
+            result = self._answer(query, request)
+        if not isinstance(result, answers.Answer):
+            return result
+        if _not_modified(request, result.etag):
+            return _with_cache_headers(HttpResponse(status=304), result.etag)
+        return _with_cache_headers(result.response(), result.etag)
+
+    def _query(self, request, ind: Indicator) -> _ValuesQuery | HttpResponse:
+        """The request's parameters checked and normalised, or the 400 naming what is wrong."""
         q = request.query_params
         errors: dict[str, list[str]] = {}
         period_type = q.get("period_type")
@@ -251,38 +294,48 @@ class IndicatorValuesView(APIView):
             errors["run"] = ["Not a run id."]
         if errors:
             return error_response(errors)
+        return _ValuesQuery(
+            ind=ind,
+            period_type=period_type,
+            period_from=q.get("period_from") or None,
+            period_to=q.get("period_to") or None,
+            grouping=tuple(grouping),
+            named=tuple(named),
+            run_id=int(run_id) if run_id else None,
+            suppress=ind.disclosive and role_of(request.user) != Role.ADMIN,
+            k=settings.IDW_SUPPRESSION_THRESHOLD,
+            media_type=request.accepted_media_type,
+            fmt=request.accepted_renderer.format,
+        )
+
+    def _answer(self, query: _ValuesQuery, request=None) -> answers.Answer | HttpResponse:
+        """The rendered answer; given the `request`, its If-None-Match is answered before the rows are read."""
+        ind, code = query.ind, query.ind.code
         try:
-            run = selectors.succeeded_full_run(int(run_id)) if run_id else None
-            blocks = selectors.block_runs(code, period_type, q.get("period_from"), q.get("period_to"), run)
+            run = selectors.succeeded_full_run(query.run_id) if query.run_id else None
+            blocks = selectors.block_runs(code, query.period_type, query.period_from, query.period_to, run)
         except selectors.NotServed:
             raise NotFound
         run_ids = sorted(set(blocks.values())) or [run.pk if run else 0]
         if not blocks and run is None:
             run_ids = sorted(set(ServedBlock.objects.filter(indicator=code).values_list("run_id", flat=True)))
-        admin = role_of(request.user) == Role.ADMIN
-        suppress = ind.disclosive and not admin
-        k = settings.IDW_SUPPRESSION_THRESHOLD
-        fmt = request.accepted_renderer.format
-        etag = _etag(code, run_ids, "suppressed" if suppress else "full", k, fmt, request.get_full_path())
-        if _not_modified(request, etag):
+        etag = _etag(run_ids, *query.parts())
+        if request is not None and _not_modified(request, etag):
             return _with_cache_headers(HttpResponse(status=304), etag)
-        breakdown = selectors.Breakdown(grouping, named)
-        rows = selectors.value_rows(ind, period_type, blocks, breakdown)
+        breakdown = selectors.Breakdown(query.grouping, list(query.named))
+        rows = selectors.value_rows(ind, query.period_type, blocks, breakdown)
         if len(rows) > selectors.MAX_ROWS:
             return error_response({"non_field_errors": ["More than 50,000 rows: ask for a narrower range."]})
-        results = [selectors.shape_row(ind, row, breakdown, suppress=suppress, k=k) for row in rows]
-        if fmt in ("csv", "xlsx"):
-            header, flat = _flat(ind, results, [*ind.always, *named])
-            if fmt == "csv":
-                response = HttpResponse(_csv(header, flat), content_type="text/csv; charset=utf-8")
-            else:
-                response = HttpResponse(_xlsx(header, flat), content_type=XLSXRenderer.media_type)
-            response["Content-Disposition"] = f'attachment; filename="{code}-{period_type}.{fmt}"'
-            return _with_cache_headers(response, etag)
+        results = [selectors.shape_row(ind, row, breakdown, suppress=query.suppress, k=query.k) for row in rows]
+        if query.fmt in ("csv", "xlsx"):
+            header, flat = _flat(ind, results, [*ind.always, *query.named])
+            filename = f"{code}-{query.period_type}.{query.fmt}"
+            if query.fmt == "csv":
+                return answers.Answer(etag, "text/csv; charset=utf-8", _csv(header, flat), filename)
+            return answers.Answer(etag, XLSXRenderer.media_type, _xlsx(header, flat), filename)
         summaries = selectors.run_summaries(run_ids)
-        body_run = summaries[-1] if summaries else None
-        body = {"indicator": code, "run": body_run, "results": results}
-        return _with_cache_headers(Response(body), etag)
+        body = {"indicator": code, "run": summaries[-1] if summaries else None, "results": results}
+        return answers.Answer(etag, "application/json", JSONRenderer().render(body, query.media_type))
 
 
 class ObjectivesView(APIView):

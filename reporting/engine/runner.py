@@ -36,6 +36,12 @@ def earliest_data(as_of: datetime.date) -> datetime.date | None:
 # Sorting and hashing the grouping sets of a national run in memory rather than
 # in temporary files; SET LOCAL keeps it to the family's own transaction.
 WORK_MEM = "256MB"
+# The planner sizes the per-cell pass of a spec (sql._finest_cells) by the
+# product of its dimensions' distinct values, millions, where a few thousand
+# cells exist; a larger hash allowance lets it hash rather than sort the units
+# (4 times faster measured at scale 0.1). The hash table is sized from that
+# estimate, so a family's backend may hold up to about 2 GB while it runs.
+HASH_MEM_MULTIPLIER = 8
 
 
 def prepare(run: IndicatorRun) -> datetime.date:
@@ -83,6 +89,7 @@ def compute_family(run: IndicatorRun, family: str, conn=None) -> int:
     with conn.cursor() as cursor:
         if conn.vendor == "postgresql" and not conn.get_autocommit():
             cursor.execute(f"SET LOCAL work_mem = '{WORK_MEM}'")
+            cursor.execute(f"SET LOCAL hash_mem_multiplier = {HASH_MEM_MULTIPLIER}")
             # JIT compiling these one-off statements cost up to 20 s each and
             # saves nothing on queries that run once; parallel workers would
             # take the cores the web server needs while a recompute runs.

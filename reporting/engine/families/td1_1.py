@@ -1,4 +1,4 @@
-"""TD1.1: durations between milestones, first action within N months, flow into actions, tool usage."""
+"""TD1.1: durations between milestones, first action within N months, tool usage (action flow: td1_1_action_flow)."""
 
 from ...catalogue import BY_CODE
 from ..sql import SUM, Dialect, Spec
@@ -52,25 +52,6 @@ def first_action_within(d: Dialect) -> Spec:
     )
 
 
-def action_flow(d: Dialect) -> Spec:
-    # Started actions (status not planned) on or before as_of; a person counts
-    # once per cell (COUNT DISTINCT), with the attributes of the action that
-    # qualifies them. Deduplicating the units first would sort them twice.
-    units = f"""
-        SELECT c.period_type, c.period, {COMPLETE}, f.job_seeker_id,
-            at.category AS d_action_category, COALESCE(a.project_id, 'none') AS d_project,
-            {d.age_band("f.birth_date", "a.started_on")} AS d_age_band, f.region AS d_region
-        FROM trajectories_action a
-        JOIN trajectories_actiontype at ON at.code = a.action_type_id
-        JOIN reporting_trajectoryfact f ON f.run_id = %(run)s AND f.trajectory_id = a.trajectory_id
-            AND f.in_group = %(true)s
-        JOIN reporting_runperiod c ON c.run_id = f.run_id
-            AND a.started_on >= c.starts_on AND a.started_on <= c.ends_on
-        WHERE a.status <> 'planned' AND a.started_on <= %(as_of)s
-    """
-    return Spec(BY_CODE["td1.1.action_flow"], units, {"numerator": "COUNT(DISTINCT job_seeker_id)"})
-
-
 def tool_usage(d: Dialect) -> Spec:
     units = f"""
         SELECT c.period_type, c.period, {COMPLETE}, t.tool AS d_tool, t.count AS uses
@@ -82,4 +63,4 @@ def tool_usage(d: Dialect) -> Spec:
 
 
 def specs(d: Dialect) -> list[Spec]:
-    return [duration(d), first_action_within(d), action_flow(d), tool_usage(d)]
+    return [duration(d), first_action_within(d), tool_usage(d)]
