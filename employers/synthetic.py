@@ -1,8 +1,9 @@
 """Synthetic data of the employers app, on top of trajectories.synthetic (see its docstring).
 
 - employers: NACE-BEL code and municipality, one set-based UPDATE;
-- technical screenings on the workplace-learning and vocational-training
-  actions present (scored by the employer, or by the training's provider),
+- technical screenings on about 7 % of the workplace-learning and
+  vocational-training actions present (about 200,000 at scale 1; scored by
+  the employer, or by the training's provider),
   their scores, and for every screening with a gap (a competence scored 0)
   the planned competence_strengthening action the screening service would
   have made: status `planned`, started on the screening day, with the
@@ -20,6 +21,8 @@ from __future__ import annotations
 
 import bisect
 import datetime
+
+from django.db import connection
 
 from trajectories.models import Action, ActionCategory, ActionType
 from trajectories.synthetic import Synth
@@ -39,9 +42,12 @@ from .models import (
 # Actions read per round: each round writes its screenings, scores, planned
 # actions and their competences with one COPY per table, and an open COPY
 # cannot share the connection with a cursor still reading actions.
-ACTIONS_PER_ROUND = 50_000
+ACTIONS_PER_ROUND = 100_000
 
-P_SCREENINGS = [(0, 35), (1, 50), (2, 15)]  # screenings per screenable action
+# About 2.4 million screenable actions at scale 1, 7 % of them screened, once or twice: about 200,000
+# screenings (issue 7's figure).
+P_SCREENED = 0.07
+SCREENINGS_IF_SCREENED = [(1, 80), (2, 20)]
 SCORE_WEIGHTS = [(0, 9), (1, 26), (2, 41), (3, 24)]  # 0 missing ... 3 strong
 SCORES_PER_SCREENING = (3, 8)
 
@@ -137,9 +143,29 @@ def _employer_fields(synth: Synth) -> int:
     )
 
 
+def _screenable_actions(screened_types: list[str], after: int, limit: int) -> list[tuple]:
+    """The next `limit` screenable actions after id `after`, with the last day a screening can have.
+
+    One raw query per round (millions of rows at scale 1: no model
+    instances); the last day is the earliest of the action's end, the
+    trajectory's outflow and the window's end.
+    """
+    a, t = Action._meta.db_table, Action._meta.get_field("trajectory").related_model._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""SELECT a.id, a.trajectory_id, a.started_on, a.ended_on, t.outflow_on, a.employer_id, a.provider_id
+                FROM {a} AS a JOIN {t} AS t ON t.id = a.trajectory_id
+                WHERE a.id > %s AND a.action_type_id IN ({", ".join(["%s"] * len(screened_types))})
+                  AND a.status <> 'planned' AND (a.employer_id IS NOT NULL OR a.provider_id IS NOT NULL)
+                ORDER BY a.id LIMIT %s""",
+            [after, *screened_types, limit],
+        )
+        return cursor.fetchall()
+
+
 def _screenings(synth: Synth) -> dict[str, int]:
     competences = sorted(Competence.objects.values_list("pk", flat=True))
-    screened_types = list(
+    screened_types = sorted(
         ActionType.objects.filter(category=ActionCategory.WORKPLACE_LEARNING).values_list("pk", flat=True)
     ) + [services.VOCATIONAL_TRAINING]
     end = synth.end
@@ -149,29 +175,23 @@ def _screenings(synth: Synth) -> dict[str, int]:
     Through = Action.competences.through
     last_id = 0
     while True:
-        # Keyset rounds over the screenable actions; the planned actions written
-        # below are of another type, so they never come back in a later round.
-        batch = list(
-            Action.objects.filter(pk__gt=last_id, action_type__in=screened_types)
-            .exclude(status="planned")
-            .order_by("pk")
-            .values_list(
-                "pk", "trajectory_id", "started_on", "ended_on", "employer_id", "provider_id", "trajectory__outflow_on"
-            )[:ACTIONS_PER_ROUND]
-        )
+        # Keyset rounds over the screenable actions (a training without provider is never screened:
+        # a 400 in the service); the planned actions written below are of another type, so they never
+        # come back in a later round.
+        batch = _screenable_actions(screened_types, last_id, ACTIONS_PER_ROUND)
         if not batch:
             break
         last_id = batch[-1][0]
         screenings, scores, planned, links = [], [], [], []
-        for action_id, trajectory_id, started_on, ended_on, employer_id, provider_id, outflow_on in batch:
-            if employer_id is None and provider_id is None:
-                continue  # a training without provider is never screened (a 400 in the service)
+        for action_id, trajectory_id, started_on, ended_on, outflow_on, employer_id, provider_id in batch:
+            if synth.u("screened", action_id) >= P_SCREENED:
+                continue  # one uniform first: most actions are never screened
             last = min(d for d in (ended_on, outflow_on, end) if d is not None)
             if last < started_on:
                 continue
             r = synth.rng("screening", action_id)
             span = (last - started_on).days
-            days = sorted(r.randint(0, span) for _ in range(_weighted(r, P_SCREENINGS)))
+            days = sorted(r.randint(0, span) for _ in range(_weighted(r, SCREENINGS_IF_SCREENED)))
             for offset in days:
                 screened_on = started_on + datetime.timedelta(days=offset)
                 chosen = r.sample(competences, r.randint(*SCORES_PER_SCREENING))

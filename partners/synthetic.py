@@ -91,8 +91,9 @@ REFERRAL_FIELDS = [
 ]  # fmt: skip
 
 
-def _weighted(synth: Synth, pairs, *key):
-    return synth.choice([value for value, _w in pairs], *key, weights=[w for _v, w in pairs])
+def _chooser(synth: Synth, pairs):
+    """A weighted choice among (value, weight) pairs as a function of the key (weights summed once)."""
+    return synth.chooser([value for value, _w in pairs], [w for _v, w in pairs])
 
 
 def _moment(day: datetime.date, hour: int) -> datetime.datetime:
@@ -155,6 +156,10 @@ def _person(synth: Synth, key: tuple, insz: str, first: str, last: str, birth: d
     }
 
 
+# Referrals at scale 1: the registered ones follow the job seekers; the rest are never registered.
+REFERRALS = 500_000
+
+
 def _referrals(synth: Synth) -> int:
     referrers: list[str] = []
     weights: list[float] = []
@@ -162,6 +167,12 @@ def _referrals(synth: Synth) -> int:
         codes = synth.partners_by_kind.get(kind, [])
         referrers += codes
         weights += [weight / max(1, len(codes))] * len(codes)
+    draw = {
+        "partner": synth.chooser(referrers, weights),
+        "residence": _chooser(synth, RESIDENCE),
+        "housing": _chooser(synth, HOUSING),
+        "rejection": _chooser(synth, REJECTIONS),
+    }
     retention_cutoff = synth.end - datetime.timedelta(days=settings.IDW_REFERRAL_RETENTION_DAYS)
 
     trajectories: dict[int, list[tuple[datetime.date, int]]] = {}
@@ -207,10 +218,11 @@ def _referrals(synth: Synth) -> int:
                     (ReferralStatus.ACCEPTED, accepted),
                     (ReferralStatus.REGISTERED, started),
                 ]
-            yield _row(synth, key, i, referrers, weights, referred, person, history, job_seeker_id, registered_by)
+            yield _row(synth, key, i, draw, referred, person, history, job_seeker_id, registered_by)
             i += 1
-        # People who never became job seekers (or not yet): rejected or still received.
-        for j in range(max(1, len(people) // 4)):
+        # People who never became job seekers (or not yet): rejected or still received,
+        # up to the plan's volume (issue 7: 500,000 referrals at scale 1).
+        for j in range(max(1, len(people) // 4, synth.count(REFERRALS) - i)):
             key = ("referral", i)
             birth = synth.date_between(datetime.date(1965, 1, 1), datetime.date(2002, 12, 31), *key, "birth")
             insz = make_insz(birth, synth.randint(1, 997, *key, "seq"), bis=synth.u(*key, "bis") < 0.4)
@@ -234,21 +246,21 @@ def _referrals(synth: Synth) -> int:
                 history = [(ReferralStatus.RECEIVED, referred), (ReferralStatus.REJECTED, rejected)]
                 if rejected < retention_cutoff:
                     person = None  # erased after the retention period
-            yield _row(synth, key, i, referrers, weights, referred, person, history, None, None)
+            yield _row(synth, key, i, draw, referred, person, history, None, None)
             i += 1
 
     return synth.insert(Referral, REFERRAL_FIELDS, rows())
 
 
-def _row(synth, key, i, referrers, weights, referred, person, history, job_seeker_id, registered_by):
-    partner = synth.choice(referrers, *key, "partner", weights=weights)
+def _row(synth, key, i, draw, referred, person, history, job_seeker_id, registered_by):
+    partner = draw["partner"](*key, "partner")
     external_id = f"{partner[:8].upper()}-{i:07d}"
     body = {
         "external_id": external_id,
         "referred_on": referred,
         "person": person,
-        "residence_status": _weighted(synth, RESIDENCE, *key, "residence"),
-        "housing": _weighted(synth, HOUSING, *key, "housing"),
+        "residence_status": draw["residence"](*key, "residence"),
+        "housing": draw["housing"](*key, "housing"),
         "reason": synth.choice(REASONS, *key, "reason"),
     }
     if person is None:
@@ -275,7 +287,7 @@ def _row(synth, key, i, referrers, weights, referred, person, history, job_seeke
         steps,
         job_seeker_id,
         registered_by,
-        _weighted(synth, REJECTIONS, *key, "rejection") if rejected else None,
+        draw["rejection"](*key, "rejection") if rejected else None,
         None,
         _moment(history[-1][1], 9 + len(history) - 1) if rejected else None,
         _moment(referred, 9),

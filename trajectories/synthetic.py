@@ -6,21 +6,30 @@ builds one `Synth` and runs three phases in one transaction:
 1. reference data (trajectories): offices over the six regions, partners (a
    dozen of every kind), projects, employers with valid enterprise numbers;
 2. case records (trajectories): job seekers, residence statuses,
-   trajectories, actions (and the competences of competence-strengthening
-   actions);
+   trajectories with their `first_action_on`/`last_action_on`, actions (and
+   the competences of competence-strengthening actions);
 3. for every other installed app, in INSTALLED_APPS order, that has a
    `<app>/synthetic.py` module: `<app>.synthetic.generate(synth)`;
-then `first_action_on`/`last_action_on` in one set-based UPDATE (so actions
-added in phase 3 count too).
+then one set-based UPDATE moves the milestones of the trajectories that got
+started actions in phase 3 (read by id range: free when there are none).
 
 On PostgreSQL, phases 2 and 3 run inside `Synth.bulk_load` over the case
 tables and every table of the apps that have a generator: their foreign keys
 and secondary indexes (plain and partial unique indexes; primary keys and
 UNIQUE constraints stay) are dropped first and put back once at the end,
-which checks every foreign key in one set-based query. So in your
-`generate`: queries on these tables work but run without indexes (read what
-you need once, in bulk, not row by row), and a broken reference fails the
-whole run at the end. Rows must satisfy every constraint by construction.
+which checks every foreign key in one set-based query; the index builds get
+1 GB of sort memory and parallel workers (which see the transaction's rows).
+So in your `generate`: queries on these tables work but run without indexes
+(read what you need once, in bulk, not row by row), and a broken reference
+fails the whole run at the end. Rows must satisfy every constraint by
+construction.
+
+Also on PostgreSQL, phase 2 draws its people in chunks in forked producer
+processes (drawing and formatting a person costs more Python time than the
+server needs to load its rows) and COPYs their text over this process's
+connection, so the whole run stays one transaction: a failure anywhere, in a
+producer too, rolls everything back and leaves the database as it was. The
+rows are those of drawing the people one by one (see `write_case_rows`).
 
 Writing an app's generator (`partners/synthetic.py`, `employers/synthetic.py`,
 `reporting/synthetic.py`)::
@@ -65,7 +74,9 @@ Rules of the game:
   set-based UPDATE, or `synth.execute`).
 - Many rows: build them in a generator expression and hand it to `insert`
   (COPY streams it); on PostgreSQL, `row_formatter` + `copy_text` take
-  ready-made COPY text (what phase 2 uses for its millions of rows).
+  ready-made COPY text (what phase 2's producers make for its millions of
+  rows). For many weighted draws with the same weights, `chooser` sums the
+  weights once.
 - Reading back: `ids(model, **filters)` and `values(model, *fields,
   **filters)` (ordered by pk), `execute(sql, params)` for set-based UPDATEs.
   The ids of phase 2 are also on the Synth: `synth.job_seeker_ids`,
@@ -85,10 +96,8 @@ import contextlib
 import datetime
 import gc
 import hashlib
-import queue
 import random
 import sys
-import threading
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -170,6 +179,11 @@ class Synth:
         if weights is None:
             return options[int(x * len(options))]
         return options[_pick_index(_cumulative(weights), x)]
+
+    def chooser(self, options: Sequence, weights: Sequence[float]):
+        """`choice(options, *key, weights=weights)` as a function of the key, the weights summed once."""
+        options, cumulative = list(options), _cumulative(weights)
+        return lambda *key: options[_pick_index(cumulative, self.u(*key))]
 
     def date_between(self, start: datetime.date, end: datetime.date, *key: Any) -> datetime.date:
         """A date in start..end inclusive."""
@@ -342,7 +356,10 @@ class Synth:
             return
         tables = [m._meta.db_table for m in model_list]
         with connection.cursor() as cursor:
-            cursor.execute("SET LOCAL maintenance_work_mem = '256MB'")
+            # Sorts of the index builds in memory, and spread over parallel workers (which see this
+            # transaction's rows: the one-transaction load keeps working).
+            cursor.execute("SET LOCAL maintenance_work_mem = '1GB'")
+            cursor.execute("SET LOCAL max_parallel_maintenance_workers = 2")
             # Fire the checks deferred so far (the reference data): a table with pending trigger events
             # cannot be altered. Django's foreign keys are all DEFERRABLE INITIALLY DEFERRED: back after.
             cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
@@ -371,10 +388,24 @@ class Synth:
             cursor.execute("SET CONSTRAINTS ALL DEFERRED")
             for _, definition in indexes:
                 cursor.execute(definition)
+        self.analyze(model_list)  # before the foreign keys: their checks are joins, planned on the counts
+        with connection.cursor() as cursor:
             for table, name, definition in foreign_keys:
                 cursor.execute(f"ALTER TABLE {table} ADD CONSTRAINT {_q(name)} {definition}")
-            for table in tables:
-                cursor.execute(f"ANALYZE {_q(table)}")
+
+    def analyze(self, model_list: Sequence[type[models.Model]]) -> None:
+        """PostgreSQL: statistics of these tables, so that queries on freshly loaded rows are planned well.
+
+        Autovacuum cannot see the rows of the open load transaction: without
+        this, the planner guesses the selectivity of every condition (at
+        scale 1, each of the employers' keyset rounds then read all remaining
+        actions and the whole trajectory table: 130 s instead of a few).
+        """
+        if self.vendor != "postgresql":
+            return
+        with connection.cursor() as cursor:
+            for model in model_list:
+                cursor.execute(f"ANALYZE {_q(model._meta.db_table)}")
 
     # Reading back --------------------------------------------------------------
 
@@ -862,8 +893,17 @@ class _CaseGenerator:
                 return make_insz(birth_date, sequence, bis=bis)
             birth_date += datetime.timedelta(days=1)
 
+    def insz_numbers(self, keys: list[tuple[datetime.date, bool]]) -> list[str]:
+        """The INSZ of people drawn with these (birth date, BIS) keys, in row order (the counter is shared)."""
+        return [self._insz(birth_date, bis) for birth_date, bis in keys]
+
     def person(self, k: int, job_seeker_id: int, trajectory_id: int, action_id: int):
-        """Rows of person k: (job_seeker, [statuses], [trajectories], [actions], [action competences])."""
+        """Rows of person k: (job_seeker, insz key, [statuses], [trajectories], [actions], [action competences]).
+
+        The job seeker's INSZ (position 1) is left None: it comes from a
+        counter over all earlier people, `insz_numbers(keys)`, so that chunks
+        of people can be drawn independently of each other.
+        """
         r = self.s.rng("job_seeker", k)
         rand = r.random
         end, start = self.end, self.start
@@ -929,7 +969,7 @@ class _CaseGenerator:
         last_name = last_names[int(rand() * len(last_names))]
 
         job_seeker = (
-            job_seeker_id, self._insz(birth_date, bis), first_name, last_name, birth_date, gender, nationality,
+            job_seeker_id, None, first_name, last_name, birth_date, gender, nationality,
             birth_nationality, country_of_birth, parent, tongue, dutch, education, unaccompanied, nis, office, channel,
         )  # fmt: skip
 
@@ -972,12 +1012,16 @@ class _CaseGenerator:
                 if personal > stop:
                     personal = None
             trajectory_office = office if (moved_from is None or len(trajectories) > 0) else moved_from
-            trajectories.append(
-                (trajectory_id, job_seeker_id, ttype, intake, personal, outflow, reason, trajectory_office, education)
-            )
+            first_of_trajectory = len(actions)
             action_id = self._actions(
                 r, trajectory_id, action_id, intake, outflow, reason, young_at, language_first, dutch, tongue,
                 actions, competences,
+            )  # fmt: skip
+            # The milestones as the services compute them: first and last start of the started actions.
+            started = [a[3] for a in actions[first_of_trajectory:] if a[5] != "planned"]
+            trajectories.append(
+                (trajectory_id, job_seeker_id, ttype, intake, personal, outflow, reason, trajectory_office, education,
+                 min(started, default=None), max(started, default=None))
             )  # fmt: skip
             trajectory_id += 1
             if outflow is None:
@@ -987,8 +1031,8 @@ class _CaseGenerator:
             intake = _plus_days(outflow, 30 + rand() * 510)
         if moved_from is not None and len(trajectories) == 1:
             # Only one trajectory: the move happened after it, so its intake office is the old one.
-            trajectories[0] = (*trajectories[0][:7], moved_from, education)
-        return job_seeker, statuses, trajectories, actions, competences, trajectory_id, action_id
+            trajectories[0] = (*trajectories[0][:7], moved_from, *trajectories[0][8:])
+        return job_seeker, (birth_date, bis), statuses, trajectories, actions, competences, trajectory_id, action_id
 
     def _statuses(self, r, nationality, refugee, birth_date, first_intake, job_seeker_id):
         rand, end = r.random, self.end
@@ -1097,7 +1141,7 @@ JOB_SEEKER_COLUMNS = [
 STATUS_COLUMNS = ["job_seeker", "status", "work_permit", "valid_from", "valid_to", "source"]
 TRAJECTORY_COLUMNS = [
     "id", "job_seeker", "type", "started_on", "personal_service_on", "outflow_on", "outflow_reason",
-    "intake_office", "intake_education_level",
+    "intake_office", "intake_education_level", "first_action_on", "last_action_on",
 ]  # fmt: skip
 ACTION_COLUMNS = [
     "id", "trajectory", "action_type", "started_on", "ended_on", "status", "provider", "project", "employer",
@@ -1105,6 +1149,8 @@ ACTION_COLUMNS = [
 ]  # fmt: skip
 
 CHUNK = 25_000  # people per round of COPYs: bounds the memory (~250,000 actions) and keeps COPYs large
+PRODUCERS = 2  # processes drawing chunks on PostgreSQL (the machine has two cores; the server gets its share)
+AHEAD = 4  # chunks drawn beyond the one being written: bounds the memory of the pipeline
 
 
 def case_models() -> list[type[models.Model]]:
@@ -1115,149 +1161,208 @@ def case_models() -> list[type[models.Model]]:
 
 
 def generate_case_records(synth: Synth) -> None:
-    """Phase 2 on its own: the case rows, with foreign keys and indexes put back, and the milestones."""
+    """Phase 2 on its own: the case rows (milestones included), with foreign keys and indexes put back."""
     with synth.bulk_load(case_models()):
         write_case_rows(synth)
-        refresh_all_milestones(synth)  # before the indexes are back: cheaper updates
 
 
-def write_case_rows(synth: Synth) -> None:
-    """Job seekers, statuses, trajectories, actions and action competences, in chunks of CHUNK people.
+class _Chunk:
+    """People lo..hi-1, drawn with chunk-local trajectory and action ids (from 0) and without INSZ."""
 
-    On PostgreSQL a producer thread draws and formats chunk n+1 as COPY text
-    while the main thread streams chunk n into the server, so that Python
-    (one core) and PostgreSQL (the other) work at the same time. The caller
-    holds Synth.bulk_load and computes the milestones afterwards.
-    """
+    def __init__(self, generator: _CaseGenerator, lo: int, hi: int, first_js: int) -> None:
+        self.people, self.insz_keys, self.statuses, self.trajectories, self.actions, self.links = [], [], [], [], [], []
+        trajectory_id = action_id = 0
+        for k in range(lo, hi):
+            person, key, statuses, trajectories, actions, links, trajectory_id, action_id = generator.person(
+                k, first_js + k, trajectory_id, action_id
+            )
+            self.people.append(person)
+            self.insz_keys.append(key)
+            self.statuses += statuses
+            self.trajectories += trajectories
+            self.actions += actions
+            self.links += links
+
+    def rows(self, insz: list[str], trajectory_offset: int, action_offset: int) -> list[list[tuple]]:
+        """The chunk's rows per table of `case_tables`, with their INSZ and final ids."""
+        t, a = trajectory_offset, action_offset
+        return [
+            [(p[0], number, *p[2:]) for p, number in zip(self.people, insz, strict=True)],
+            self.statuses,
+            [(row[0] + t, *row[1:]) for row in self.trajectories],
+            [(row[0] + a, row[1] + t, *row[2:]) for row in self.actions],
+            [(action + a, competence) for action, competence in self.links],
+        ]
+
+
+def case_tables() -> list[tuple[type[models.Model], list[str]]]:
     from .models import Action, JobSeeker, ResidenceStatus, Trajectory
 
-    Competence = Action._meta.get_field("competences").related_model
-    Through = Action.competences.through
-    competences = sorted(Competence.objects.values_list("pk", flat=True))
-    generator = _CaseGenerator(synth, competences)
-    n = synth.count(1_000_000)
-    first_js, first_tr, first_ac = synth.next_id(JobSeeker), synth.next_id(Trajectory), synth.next_id(Action)
-    tables = [
+    return [
         (JobSeeker, JOB_SEEKER_COLUMNS),
         (ResidenceStatus, STATUS_COLUMNS),
         (Trajectory, TRAJECTORY_COLUMNS),
         (Action, ACTION_COLUMNS),
-        (Through, ["action", "competence"]),
+        (Action.competences.through, ["action", "competence"]),
     ]
-    ids = {"trajectory": first_tr, "action": first_ac}
+
+
+def write_case_rows(synth: Synth, producers: int = PRODUCERS) -> None:
+    """Job seekers, statuses, trajectories, actions and action competences, in chunks of CHUNK people.
+
+    Every person is drawn from its own stream, so chunks can be drawn
+    independently; only two things run through all people in order: the
+    ids of trajectories and actions (a chunk's are offset by the counts of
+    the chunks before it) and the INSZ counter. On PostgreSQL, PRODUCERS
+    forked processes draw chunks and format them as COPY text while this
+    process hands out offsets and INSZ in chunk order and streams the text
+    into the server: the same rows, in the same order, as drawing them one
+    by one (which SQLite does, and PostgreSQL with `producers=0`). The
+    caller holds Synth.bulk_load.
+    Trajectories carry their milestones (first/last_action_on), drawn with
+    their actions.
+    """
+    from .models import Action, JobSeeker, Trajectory
+
+    Competence = Action._meta.get_field("competences").related_model
+    competences = sorted(Competence.objects.values_list("pk", flat=True))
+    generator = _CaseGenerator(synth, competences)
+    n = synth.count(1_000_000)
+    first_js, first_tr, first_ac = synth.next_id(JobSeeker), synth.next_id(Trajectory), synth.next_id(Action)
+    bounds = [(lo, min(n, lo + CHUNK)) for lo in range(0, n, CHUNK)]
     # Millions of small tuples that live until their chunk is written: the cyclic collector would scan
     # them over and over (a third of the time) and can find no cycles among them.
     collecting = gc.isenabled()
     gc.disable()
     try:
-        _load_case_records(synth, generator, tables, n, first_js, first_tr, first_ac, ids)
+        if synth.vendor == "postgresql" and producers:
+            trajectories, actions = _copy_drawn_in_parallel(
+                synth, generator, bounds, first_js, first_tr, first_ac, producers
+            )
+        else:
+            trajectories = actions = 0
+            for lo, hi in bounds:
+                chunk = _Chunk(generator, lo, hi, first_js)
+                rows = chunk.rows(generator.insz_numbers(chunk.insz_keys), first_tr + trajectories, first_ac + actions)
+                for (model, fields), table_rows in zip(case_tables(), rows, strict=True):
+                    synth.insert(model, fields, table_rows)
+                trajectories, actions = trajectories + len(chunk.trajectories), actions + len(chunk.actions)
     finally:
         if collecting:
             gc.enable()
-
-
-def _load_case_records(synth, generator, tables, n, first_js, first_tr, first_ac, ids) -> None:
-    def chunks():
-        trajectory_id, action_id = first_tr, first_ac
-        for chunk_start in range(0, n, CHUNK):
-            people, statuses, trajectories, actions, links = [], [], [], [], []
-            for k in range(chunk_start, min(n, chunk_start + CHUNK)):
-                person, s, t, a, c, trajectory_id, action_id = generator.person(
-                    k, first_js + k, trajectory_id, action_id
-                )
-                people.append(person)
-                statuses += s
-                trajectories += t
-                actions += a
-                links += c
-            ids["trajectory"], ids["action"] = trajectory_id, action_id
-            yield [people, statuses, trajectories, actions, links]
-
-    if synth.vendor == "postgresql":
-        formatters = [synth.row_formatter(model, fields) for model, fields in tables]
-
-        def texts():
-            for chunk in chunks():
-                yield [("".join(map(f, rows)), len(rows)) for f, rows in zip(formatters, chunk, strict=True)]
-
-        for chunk in _in_background(texts()):
-            for (model, fields), (text, rows) in zip(tables, chunk, strict=True):
-                if rows:
-                    synth.copy_text(model, fields, text, rows)
-        for model, _ in tables:
-            synth.reset_sequence(model)
-    else:
-        for chunk in chunks():
-            for (model, fields), rows in zip(tables, chunk, strict=True):
-                synth.insert(model, fields, rows)
     synth.job_seeker_ids = range(first_js, first_js + n)
-    synth.trajectory_ids = range(first_tr, ids["trajectory"])
-    synth.action_ids = range(first_ac, ids["action"])
+    synth.trajectory_ids = range(first_tr, first_tr + trajectories)
+    synth.action_ids = range(first_ac, first_ac + actions)
 
 
-def _in_background(items, depth: int = 2):
-    """Iterate `items` in a producer thread, at most `depth` items ahead; exceptions come through."""
-    box: queue.Queue = queue.Queue(maxsize=depth)
-    stop = threading.Event()
-    done = object()
+def _copy_drawn_in_parallel(synth, generator, bounds, first_js, first_tr, first_ac, producers) -> tuple[int, int]:
+    """PostgreSQL: chunks drawn and formatted by forked producers, COPYed here in order; returns the counts.
 
-    def produce():
-        try:
-            for item in items:
-                while not stop.is_set():
-                    try:
-                        box.put((None, item), timeout=0.5)
-                        break
-                    except queue.Full:
-                        continue
-                if stop.is_set():
-                    return
-            box.put((None, done))
-        except BaseException as exc:  # handed to the consumer, which re-raises it
-            box.put((exc, None))
+    Chunk c goes to producer c % producers, which draws it, reports its
+    INSZ keys and row counts, gets back its INSZ and id offsets (known once
+    every earlier chunk has reported) and returns its COPY text. A
+    producer's error is raised here; the producers are ended on the way out.
+    """
+    import multiprocessing
+    from multiprocessing.connection import wait
 
-    thread = threading.Thread(target=produce, name="synthetic-producer", daemon=True)
-    thread.start()
+    tables = case_tables()
+    formatters = [synth.row_formatter(model, fields) for model, fields in tables]
+    context = multiprocessing.get_context("fork")  # the producers inherit the generator; no database use
+    pipes, processes = [], []
+    for p in range(producers):
+        ours, theirs = context.Pipe()
+        mine = bounds[p::producers]
+        process = context.Process(
+            target=_produce, args=(theirs, generator, mine, first_js, formatters), name=f"synthetic-producer-{p}"
+        )
+        process.daemon = True
+        process.start()
+        theirs.close()
+        pipes.append(ours)
+        processes.append(process)
+    reported: dict[int, tuple] = {}
+    texts: dict[int, list[tuple[str, int]]] = {}
+    # Messages of each kind come in the producer's chunk order; a producer with all its texts sent is done.
+    seen = {p: 0 for p in range(producers)}
+    texts_from = {p: 0 for p in range(producers)}
+    placed = written = 0
+    trajectories = actions = 0
     try:
-        while True:
-            error, item = box.get()
-            if error is not None:
-                raise error
-            if item is done:
-                return
-            yield item
+        while written < len(bounds):
+            for pipe in wait([pipe for p, pipe in enumerate(pipes) if len(bounds[p::producers]) > texts_from[p]]):
+                kind, payload = pipe.recv()
+                p = pipes.index(pipe)
+                if kind == "error":
+                    raise RuntimeError(f"A synthetic-data producer failed:\n{payload}")
+                if kind == "drawn":
+                    reported[p + producers * seen[p]] = payload
+                else:
+                    texts[p + producers * (seen[p] - 1)] = payload
+                    texts_from[p] += 1
+                seen[p] += kind == "drawn"
+            while placed in reported and placed < written + AHEAD:
+                insz_keys, chunk_trajectories, chunk_actions = reported.pop(placed)
+                offsets = (generator.insz_numbers(insz_keys), first_tr + trajectories, first_ac + actions)
+                pipes[placed % producers].send(offsets)
+                trajectories, actions = trajectories + chunk_trajectories, actions + chunk_actions
+                placed += 1
+            while written in texts:
+                for (model, fields), (text, rows) in zip(tables, texts.pop(written), strict=True):
+                    if rows:
+                        synth.copy_text(model, fields, text, rows)
+                written += 1
     finally:
-        stop.set()
-        thread.join(timeout=5)
+        for process in processes:
+            if process.is_alive():
+                process.terminate()
+            process.join()
+        for pipe in pipes:
+            pipe.close()
+    for model, _ in tables:
+        synth.reset_sequence(model)
+    return trajectories, actions
 
 
-def refresh_all_milestones(synth: Synth) -> None:
-    """first/last_action_on of the generated trajectories, from their started actions, in one UPDATE."""
+def _produce(pipe, generator, bounds, first_js, formatters) -> None:
+    """A producer process: draw each of its chunks, get its INSZ and offsets, send back its COPY text."""
+    import traceback
+
+    try:
+        for lo, hi in bounds:
+            chunk = _Chunk(generator, lo, hi, first_js)
+            pipe.send(("drawn", (chunk.insz_keys, len(chunk.trajectories), len(chunk.actions))))
+            insz, trajectory_offset, action_offset = pipe.recv()
+            rows = chunk.rows(insz, trajectory_offset, action_offset)
+            pipe.send(("text", [("".join(map(f, r)), len(r)) for f, r in zip(formatters, rows, strict=True)]))
+    except BaseException:  # handed to the parent, which raises it
+        pipe.send(("error", traceback.format_exc()))
+    finally:
+        pipe.close()
+
+
+def refresh_milestones_of_later_actions(synth: Synth) -> None:
+    """first/last_action_on of the trajectories that other apps gave started actions, in one UPDATE.
+
+    Phase 2 writes the milestones with the trajectories; actions written
+    later (ids past `synth.action_ids`) can only move them outwards. Reads
+    those actions by primary key range: instant when there are none (the
+    employers app adds only planned ones).
+    """
     from .models import Action, ActionStatus, Trajectory
 
-    if not synth.trajectory_ids:
-        return
-    lo, hi = synth.trajectory_ids.start, synth.trajectory_ids.stop - 1
     t, a = _q(Trajectory._meta.db_table), _q(Action._meta.db_table)
-    if synth.vendor == "postgresql":
-        synth.execute(
-            f"""UPDATE {t} AS t SET first_action_on = m.first, last_action_on = m.last
-                FROM (SELECT trajectory_id, MIN(started_on) AS first, MAX(started_on) AS last
-                      FROM {a} WHERE status <> %s AND trajectory_id BETWEEN %s AND %s
-                      GROUP BY trajectory_id) AS m
-                WHERE t.id = m.trajectory_id""",
-            [ActionStatus.PLANNED, lo, hi],
-        )
-    else:
-        synth.execute(
-            f"""UPDATE {t} SET
-                  first_action_on = (SELECT MIN(started_on) FROM {a} AS x
-                                     WHERE x.trajectory_id = {t}.id AND x.status <> %s),
-                  last_action_on = (SELECT MAX(started_on) FROM {a} AS x
-                                    WHERE x.trajectory_id = {t}.id AND x.status <> %s)
-                WHERE id BETWEEN %s AND %s""",
-            [ActionStatus.PLANNED, ActionStatus.PLANNED, lo, hi],
-        )
+    synth.execute(
+        f"""UPDATE {t} AS t SET
+              first_action_on = CASE WHEN t.first_action_on IS NULL OR m.first < t.first_action_on
+                                     THEN m.first ELSE t.first_action_on END,
+              last_action_on = CASE WHEN t.last_action_on IS NULL OR m.last > t.last_action_on
+                                    THEN m.last ELSE t.last_action_on END
+            FROM (SELECT trajectory_id, MIN(started_on) AS first, MAX(started_on) AS last
+                  FROM {a} WHERE id >= %s AND status <> %s GROUP BY trajectory_id) AS m
+            WHERE t.id = m.trajectory_id""",
+        [synth.action_ids.stop, ActionStatus.PLANNED],
+    )
 
 
 # =============================================================================
@@ -1291,8 +1396,8 @@ def generate(synth: Synth) -> dict[str, int]:
     Phases 2 and 3 run inside one Synth.bulk_load over the case tables and
     every table of the apps with a generator, so that foreign keys are
     checked and indexes built once, set-based, after everything is loaded;
-    the milestones (first/last_action_on) are computed last, so that actions
-    added by other apps count too.
+    the milestones (first/last_action_on) come with the trajectories and are
+    moved last for the started actions other apps added, if any.
     """
     import time
 
@@ -1311,11 +1416,12 @@ def generate(synth: Synth) -> dict[str, int]:
     ]
     with synth.bulk_load(loaded):
         write_case_rows(synth)
+        synth.analyze(case_models())  # phase 3 reads these tables
         synth.log(f"case records: {time.monotonic() - began:.1f} s")
         for config, module in generators:
             module.generate(synth)
             synth.log(f"{config.label}: {time.monotonic() - began:.1f} s")
-        refresh_all_milestones(synth)
+        refresh_milestones_of_later_actions(synth)
         synth.log(f"milestones: {time.monotonic() - began:.1f} s")
     synth.log(f"foreign keys and indexes back: {time.monotonic() - began:.1f} s")
     return synth.counts

@@ -18,12 +18,21 @@ answer under a newer generation. The generation key expires after
 GENERATION_SECONDS, which bounds how long the previous publication can still
 be served if its update is lost (the process died between the commit and the
 cache write, or the cache was unreachable then).
+
+Each web process also keeps the generation it last read for LOCAL_SECONDS and
+the answers it last served under it: a repeated request inside that window
+costs no cache round trip at all, so the endpoint is about as cheap as a bare
+authenticated view. So another process's publication reaches this process's
+answers at most LOCAL_SECONDS late; the publishing process sees it at once.
 """
 
 from __future__ import annotations
 
 import hashlib
 import logging
+import threading
+import time
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -42,6 +51,9 @@ GENERATION_SECONDS = 10
 # Entries of an old generation are never served again; expiry frees their memory,
 # and bounds how long answers rendered by a previous release outlive a deploy.
 ANSWER_SECONDS = 60 * 60
+# How long a process trusts the generation it read, and how many answers it keeps.
+LOCAL_SECONDS = 0.5
+LOCAL_ANSWERS = 512
 
 
 @dataclass(frozen=True)
@@ -65,13 +77,50 @@ def key_for(*parts) -> str:
     return "reporting:values:" + hashlib.sha256(repr(parts).encode()).hexdigest()
 
 
+class _Local:
+    """This process's view: the generation it read (and when) and the answers it served under it."""
+
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.forget()
+
+    def forget(self) -> None:
+        self.generation, self.read_at = None, float("-inf")
+        self.answers: OrderedDict[str, Answer] = OrderedDict()
+
+    def get(self, key: str) -> Answer | None:
+        with self.lock:
+            if time.monotonic() - self.read_at < LOCAL_SECONDS:
+                return self.answers.get(key)
+            return None
+
+    def keep(self, generation, key: str, answer: Answer) -> None:
+        with self.lock:
+            if generation != self.generation:
+                self.answers.clear()
+            self.generation, self.read_at = generation, time.monotonic()
+            self.answers[key] = answer
+            self.answers.move_to_end(key)
+            while len(self.answers) > LOCAL_ANSWERS:
+                self.answers.popitem(last=False)
+
+
+_local = _Local()
+forget_local = _local.forget
+
+
 def fetch(key: str, compute: Callable[[], Answer | HttpResponse]) -> Answer | HttpResponse:
     """The answer cached under `key` for the current generation, else `compute()` (stored when an Answer)."""
+    answer = _local.get(key)
+    if answer is not None:
+        return answer
     found = _quietly(cache.get_many, [GENERATION_KEY, key]) or {}
     generation = found.get(GENERATION_KEY)
     entry = found.get(key)
     if generation is not None and entry is not None and entry[0] == generation:
-        return Answer(*entry[1:])
+        answer = Answer(*entry[1:])
+        _local.keep(generation, key, answer)
+        return answer
     # Read before computing: the answer is at least as recent as this.
     served = selectors.served_generation()
     if generation is None:
@@ -85,6 +134,7 @@ def fetch(key: str, compute: Callable[[], Answer | HttpResponse]) -> Answer | Ht
         # Plain values, not the class: an entry stays readable by the next release's code.
         entry = (served, result.etag, result.content_type, result.body, result.filename)
         _quietly(cache.set, key, entry, ANSWER_SECONDS)
+        _local.keep(served, key, result)
     return result
 
 
@@ -99,4 +149,5 @@ def _quietly(operation, *args):
 
 def served_changed() -> None:
     """After a publication committed: answers of the previous generation stop being served."""
+    _local.forget()
     cache.set(GENERATION_KEY, selectors.served_generation(), GENERATION_SECONDS)

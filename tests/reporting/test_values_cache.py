@@ -177,8 +177,26 @@ def test_nothing_published_is_404_and_stays_uncached(reporting_client, db):
 def test_an_expired_generation_is_read_back_without_recomputing(reporting_client, served, django_assert_num_queries):
     first = reporting_client.get(URL, YEARLY)
     cache.delete(answers.GENERATION_KEY)  # expired: nothing was published since
+    answers.forget_local()  # and this process's window has passed
     with django_assert_num_queries(2):  # the key lookup and the served generation
         again = reporting_client.get(URL, YEARLY)
     assert again.content == first.content
     with django_assert_num_queries(1):
         reporting_client.get(URL, YEARLY)
+
+
+def test_another_process_publication_reaches_this_process_within_the_local_window(
+    reporting_client, served, monkeypatch, django_assert_num_queries, django_assert_max_num_queries
+):
+    clock = [1000.0]
+    monkeypatch.setattr(answers.time, "monotonic", lambda: clock[0])
+    first = reporting_client.get(URL, YEARLY)
+    # Another process publishes: the shared generation moves; this process has not heard of it.
+    cache.set(answers.GENERATION_KEY, ("published elsewhere", 1), 60)
+    clock[0] += answers.LOCAL_SECONDS / 2
+    with django_assert_num_queries(1):  # inside the window: this process's answer, no cache read
+        assert reporting_client.get(URL, YEARLY).content == first.content
+    clock[0] += answers.LOCAL_SECONDS
+    with django_assert_max_num_queries(20) as after:  # after it: the shared generation, no answer filed under it
+        assert reporting_client.get(URL, YEARLY).status_code == 200
+    assert len(after.captured_queries) > 1

@@ -7,9 +7,9 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection, transaction
-from django.db.models import Max, Q
+from django.db.models import F, Max, Q
 
-from trajectories import validators
+from trajectories import synthetic, validators
 from trajectories.models import (
     Action,
     ActionStatus,
@@ -19,7 +19,12 @@ from trajectories.models import (
     Trajectory,
 )
 from trajectories.services import today
-from trajectories.synthetic import Synth, generate_case_records, generate_reference
+from trajectories.synthetic import (
+    Synth,
+    generate_case_records,
+    generate_reference,
+    refresh_milestones_of_later_actions,
+)
 
 from .helpers import END, START, digest
 
@@ -62,6 +67,9 @@ def test_primitives_depend_only_on_seed_and_key(db):
     days = {a.date_between(datetime.date(2020, 1, 1), datetime.date(2020, 1, 3), "d", i) for i in range(200)}
     assert days == {datetime.date(2020, 1, 1), datetime.date(2020, 1, 2), datetime.date(2020, 1, 3)}
     assert a.rng("row", 1).random() == b.rng("row", 1).random()
+    draw = a.chooser("abc", [1, 0, 3])
+    assert [draw("w", i) for i in range(50)] == [a.choice("abc", "w", i, weights=[1, 0, 3]) for i in range(50)]
+    assert {draw("w", i) for i in range(50)} == {"a", "c"}
 
 
 def test_count_scales_and_is_at_least_one(db):
@@ -120,6 +128,34 @@ def test_window_ending_yesterday_has_nothing_after_it(db):
     assert not Trajectory.objects.filter(started_on__lt=datetime.date(2024, 1, 1)).exists()
     assert not Action.objects.exclude(status=ActionStatus.PLANNED).filter(started_on__gt=end).exists()
     assert Trajectory.objects.filter(outflow_on__isnull=True).exists()
+
+
+# Milestones -------------------------------------------------------------------------
+
+
+def test_started_actions_of_later_phases_move_the_milestones(db):
+    synth = Synth(seed=4, scale=0.0002, start=START, end=END, stdout=io.StringIO())
+    generate_reference(synth)
+    generate_case_records(synth)
+    early = Trajectory.objects.filter(first_action_on__gt=F("started_on")).order_by("pk").first()
+    late = Trajectory.objects.exclude(first_action_on=None).exclude(pk=early.pk).order_by("pk").first()
+    untouched = (
+        Trajectory.objects.exclude(pk__in=[early.pk, late.pk])
+        .order_by("pk")
+        .values_list("pk", "first_action_on", "last_action_on")
+    )
+    before = list(untouched)
+    day = datetime.timedelta(days=1)
+    Action.objects.create(trajectory=early, action_type_id="job_date", started_on=early.started_on, status="completed")
+    Action.objects.create(trajectory=late, action_type_id="job_date", started_on=END + day, status="planned")
+    Action.objects.create(trajectory=late, action_type_id="job_date", started_on=late.last_action_on + day,
+                          status="ongoing")  # fmt: skip
+    refresh_milestones_of_later_actions(synth)
+    early.refresh_from_db()
+    assert (early.first_action_on, early.last_action_on) == (early.started_on, early.last_action_on)
+    moved = Trajectory.objects.get(pk=late.pk)
+    assert (moved.first_action_on, moved.last_action_on) == (late.first_action_on, late.last_action_on + day)
+    assert list(untouched) == before
 
 
 # Through the API: a sample of generated people, replayed by an admin --------------
@@ -274,3 +310,44 @@ def test_postgres_load_rejects_rows_that_break_a_foreign_key(db):
             [(999_999_999, "linear", datetime.date(2018, 1, 1), "NOPE")],
         )
     assert not Trajectory.objects.exists()
+
+
+def _digest_of_case_rows(producers: int) -> dict[str, str]:
+    synth = Synth(seed=9, scale=0.0004, start=START, end=END, stdout=io.StringIO())
+    try:
+        with transaction.atomic():
+            generate_reference(synth)
+            with synth.bulk_load(synthetic.case_models()):
+                synthetic.write_case_rows(synth, producers=producers)
+            value = digest()
+            raise Rollback
+    except Rollback:
+        pass
+    return value
+
+
+@pytest.mark.postgres
+def test_postgres_producer_processes_write_the_rows_of_drawing_one_by_one(db, monkeypatch):
+    monkeypatch.setattr(synthetic, "CHUNK", 37)  # 11 chunks: both producers, several rounds, out-of-order arrival
+    monkeypatch.setattr(synthetic, "AHEAD", 2)
+    one_by_one = _digest_of_case_rows(producers=0)
+    assert _digest_of_case_rows(producers=2) == one_by_one
+    assert _digest_of_case_rows(producers=3) == one_by_one
+    assert JobSeeker.objects.count() == 0
+
+
+@pytest.mark.postgres
+def test_postgres_producer_failure_fails_the_load(db, monkeypatch):
+    def broken(self, k, *args):
+        if k == 50:
+            raise ValueError("drawing person 50 failed")
+        return original(self, k, *args)
+
+    original = synthetic._CaseGenerator.person
+    monkeypatch.setattr(synthetic, "CHUNK", 20)
+    monkeypatch.setattr(synthetic._CaseGenerator, "person", broken)
+    synth = Synth(seed=9, scale=0.0001, start=START, end=END, stdout=io.StringIO())
+    generate_reference(synth)
+    with pytest.raises(RuntimeError, match="drawing person 50 failed"), transaction.atomic():
+        synthetic.write_case_rows(synth, producers=2)
+    assert not JobSeeker.objects.exists()
