@@ -2,6 +2,16 @@
 
 from ..sql import Dialect
 
+# The first and last day of the run's calendar: a filter that lets a units
+# query drop the rows outside it before joining anything. A full run's calendar
+# covers all data; an incremental run's holds only the touched periods.
+CALENDAR_FIRST = "(SELECT MIN(starts_on) FROM reporting_runperiod WHERE run_id = %(run)s)"
+CALENDAR_LAST = "(SELECT MAX(ends_on) FROM reporting_runperiod WHERE run_id = %(run)s)"
+
+
+def in_calendar(day: str) -> str:
+    return f"{day} BETWEEN {CALENDAR_FIRST} AND {CALENDAR_LAST}"
+
 
 # Trajectory facts of the run in the target group, each in the periods (year,
 # quarter, month) that hold `date_column`.
@@ -10,7 +20,7 @@ def facts_in_periods(date_column: str, join: str = "") -> str:
         "FROM reporting_trajectoryfact f "
         "JOIN reporting_runperiod c ON c.run_id = f.run_id "
         f"AND f.{date_column} >= c.starts_on AND f.{date_column} <= c.ends_on {join} "
-        "WHERE f.run_id = %(run)s AND f.in_group = %(true)s"
+        f"WHERE f.run_id = %(run)s AND f.in_group = %(true)s AND {in_calendar(f'f.{date_column}')}"
     )
 
 
@@ -31,7 +41,10 @@ def facts_open_in_months(d: Dialect, join: str = "") -> str:
     Snapshot indicators compute months only (`SNAPSHOT` rollup).
     """
     ref = REFERENCE_DATE
-    open_on_ref = f"f.started_on <= {ref} AND (f.outflow_on IS NULL OR f.outflow_on > {ref})"
+    open_on_ref = (
+        f"f.started_on <= {ref} AND (f.outflow_on IS NULL OR f.outflow_on > {ref}) "
+        f"AND f.started_on <= {CALENDAR_LAST} AND (f.outflow_on IS NULL OR f.outflow_on > {CALENDAR_FIRST})"
+    )
     in_group = "f.run_id = %(run)s AND f.in_group = %(true)s"
     if d.vendor != "postgresql":
         return (

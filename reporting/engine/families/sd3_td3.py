@@ -2,7 +2,7 @@
 
 from ...catalogue import BY_CODE
 from ..sql import Dialect, Spec
-from .common import COMPLETE, PROTECTED
+from .common import COMPLETE, PROTECTED, in_calendar
 from .td2 import campaigns
 
 FAMILY = "sd3_td3"
@@ -105,6 +105,7 @@ def mentoring(d: Dialect) -> Spec:
         LEFT JOIN trajectories_residencestatus rs ON rs.job_seeker_id = f.job_seeker_id
             AND rs.valid_from <= a.started_on AND (rs.valid_to IS NULL OR rs.valid_to >= a.started_on)
         WHERE a.action_type_id = 'mentoring' AND a.status <> 'planned' AND a.started_on <= %(as_of)s
+            AND {in_calendar("a.started_on")}
     """
     return Spec(BY_CODE["td3.2.mentoring"], units, {"numerator": "COUNT(*)", "s1": "SUM(protected)"})
 

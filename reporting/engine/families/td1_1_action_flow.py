@@ -6,7 +6,7 @@ the other worker process meanwhile (docs/performance.md).
 
 from ...catalogue import BY_CODE
 from ..sql import Dialect, Spec
-from .common import COMPLETE
+from .common import COMPLETE, in_calendar
 
 FAMILY = "td1_1_action_flow"
 
@@ -25,7 +25,7 @@ def action_flow(d: Dialect) -> Spec:
             AND f.in_group = %(true)s
         JOIN reporting_runperiod c ON c.run_id = f.run_id
             AND a.started_on >= c.starts_on AND a.started_on <= c.ends_on
-        WHERE a.status <> 'planned' AND a.started_on <= %(as_of)s
+        WHERE a.status <> 'planned' AND a.started_on <= %(as_of)s AND {in_calendar("a.started_on")}
     """
     return Spec(BY_CODE["td1.1.action_flow"], units, {"numerator": "COUNT(DISTINCT job_seeker_id)"})
 

@@ -2,7 +2,7 @@
 
 from ...catalogue import BY_CODE
 from ..sql import SUM, Dialect, Spec
-from .common import COMPLETE
+from .common import COMPLETE, in_calendar
 
 FAMILY = "td2"
 EARLIEST = [
@@ -26,7 +26,7 @@ def technical_screenings(d: Dialect) -> Spec:
     units = f"""
         SELECT c.period_type, c.period, {COMPLETE}, a.action_type_id AS d_action_type, f.region AS d_region
         {SCREENINGS}
-        WHERE s.screened_on <= %(as_of)s
+        WHERE s.screened_on <= %(as_of)s AND {in_calendar("s.screened_on")}
     """
     return Spec(BY_CODE["td2.1.technical_screenings"], units, {"numerator": "COUNT(*)"}, rollup=SUM)
 
@@ -37,7 +37,7 @@ def competence_gap_share(d: Dialect) -> Spec:
             CASE WHEN sc.score = 0 THEN 1 ELSE 0 END AS missing
         {SCREENINGS}
         JOIN employers_competencescore sc ON sc.screening_id = s.id
-        WHERE s.screened_on <= %(as_of)s
+        WHERE s.screened_on <= %(as_of)s AND {in_calendar("s.screened_on")}
     """
     return Spec(
         BY_CODE["td2.1.competence_gap_share"],

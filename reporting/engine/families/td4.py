@@ -3,7 +3,7 @@ TD4.5 mediator training."""
 
 from ...catalogue import BY_CODE
 from ..sql import SUM, Dialect, Spec
-from .common import COMPLETE
+from .common import COMPLETE, in_calendar
 
 FAMILY = "td4"
 EARLIEST = ["SELECT MIN(held_on) FROM reporting_mediatortraining"]
@@ -16,7 +16,7 @@ STARTED_ACTIONS = """
         AND f.in_group = %(true)s
     JOIN reporting_runperiod c ON c.run_id = f.run_id AND a.started_on >= c.starts_on AND a.started_on <= c.ends_on
 """
-STARTED = "a.status <> 'planned' AND a.started_on <= %(as_of)s"
+STARTED = f"a.status <> 'planned' AND a.started_on <= %(as_of)s AND {in_calendar('a.started_on')}"
 
 
 def youth_actions(d: Dialect) -> Spec:
