@@ -49,6 +49,8 @@ UNDER_TRAJECTORY = frozenset({"trajectories.action", "employers.competencescreen
 # Action fields no indicator reads: a change to only these touches no period. An
 # action's status counts only as planned or not (indicators.md: started actions).
 ACTION_UNREAD = frozenset({"ended_on", "competences"})
+# A trajectory's dates the services derive from its actions; the facts carry them.
+MILESTONES = frozenset({"first_action_on", "last_action_on"})
 # Models whose rows only count on their own dates (or carry no date any indicator reads).
 DATED = frozenset(
     {
@@ -136,6 +138,21 @@ def _changed(before: dict, after: dict) -> set[str]:
     return {k for k in keys if before.get(k) != after.get(k)}
 
 
+def _touches_by_facts_only(label: str, before: dict, after: dict) -> bool:
+    """A change whose effect on any block shows in the trajectory facts alone (`touch_changed_facts`).
+
+    An action change no indicator reads, and the services' refresh of a
+    trajectory's first and last action dates after an action was recorded: the
+    facts carry those dates, and the facts' diff touches only the periods that
+    read them (a new action on an open trajectory: none).
+    """
+    if label == "trajectories.action":
+        return _unread_action_change(before, after)
+    if label == "trajectories.trajectory" and before and after:
+        return _changed(before, after) <= MILESTONES
+    return False
+
+
 def _unread_action_change(before: dict, after: dict) -> bool:
     """An update of an action that changes nothing an indicator reads (its end, or ongoing to completed)."""
     if not before or not after:
@@ -201,7 +218,7 @@ def analyse(records, base: IndicatorRun) -> Analysis:
         # The periods of the changed row's dates, before and after.
         dates = [*_dates_in(before), *_dates_in(after)]
         result.dates += dates
-        if not (label == "trajectories.action" and _unread_action_change(before, after)):
+        if not _touches_by_facts_only(label, before, after):
             for d in dates:
                 periods.day(d)
         if label in SPANS:

@@ -177,11 +177,15 @@ def test_a_first_action_moved(world, same_as_full):
 def test_a_new_action_on_an_open_trajectory_touches_only_its_own_periods(world, same_as_full):
     # The action moves its trajectory's last_action_on, which only an outflow
     # period reads; an open trajectory has none, so its cohort is not touched.
-    trajectory = in_group_trajectories(world, outflow_on__isnull=True, started_on__lt=D(2022, 1, 1)).first()
+    trajectory = in_group_trajectories(
+        world, outflow_on__isnull=True, started_on__lt=D(2022, 1, 1), last_action_on__lt=D(2024, 5, 6)
+    ).first()
     case.action_create(
         actor=world.actor, trajectory=trajectory, action_type=ActionType.objects.get(code="job_hunting"),
         started_on=D(2024, 5, 6), status="ongoing",
     )  # fmt: skip
+    milestones = ChangeRecord.objects.get(model="trajectories.trajectory", row_id=str(trajectory.pk))
+    assert milestones.after["last_action_on"] == "2024-05-06" != milestones.before["last_action_on"]
     run = same_as_full(world)
     periods = set(IndicatorBlock.objects.filter(run=run).values_list("period", flat=True))
     assert periods == {"2024", "2024-Q2", "2024-05"}
