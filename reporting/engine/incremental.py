@@ -68,8 +68,10 @@ DATED = frozenset(
 )
 KNOWN = frozenset(SPANS) | UNDER_TRAJECTORY | DATED
 
-# Above this many affected job seekers, deriving every fact again beats copying and patching.
-PATCH_LIMIT = 5000
+# Above this many affected job seekers and trajectories, deriving every fact again
+# beats copying and patching: a day's work at national scale (about 10,000 rows)
+# is far below it, where rebuilding the facts costs tens of seconds.
+PATCH_LIMIT = 50_000
 
 
 @dataclass

@@ -18,6 +18,7 @@ from django.core.management import call_command
 from accounts.models import Role
 from partners.models import Referral
 from reporting import services, tasks
+from reporting.engine import incremental as analysis
 from reporting.engine import runner
 from reporting.models import IndicatorBlock, IndicatorRun, IndicatorValue, ServedBlock, TrajectoryFact
 from trajectories import services as case
@@ -200,6 +201,15 @@ def test_an_action_change_no_indicator_reads_touches_nothing(world, incremental,
     before = served()
     assert compute(AS_OF).status == "succeeded"
     assert served() == before
+
+
+def test_many_changes_derive_every_fact_again(world, same_as_full, monkeypatch):
+    monkeypatch.setattr(analysis, "PATCH_LIMIT", 0)
+    trajectory = in_group_trajectories(world, outflow_on__isnull=True).first()
+    case.trajectory_update(
+        actor=world.actor, trajectory=trajectory, started_on=trajectory.started_on - datetime.timedelta(days=3)
+    )
+    same_as_full(world)
 
 
 def test_deletes_in_old_and_new_periods(world, same_as_full):
