@@ -108,12 +108,12 @@ def _as_date(value) -> datetime.date | None:
 
 
 class _Periods:
-    """Turns dates and date ranges into the calendar's periods (clipped to the run's calendar)."""
+    """Adds to `out` the calendar's periods of dates and date ranges (clipped to the run's calendar)."""
 
-    def __init__(self, start: datetime.date, as_of: datetime.date):
+    def __init__(self, start: datetime.date, as_of: datetime.date, out: set[tuple[str, str]]):
         self.start, self.as_of = start, as_of
         self.rows = calendar(start, as_of)
-        self.out: set[tuple[str, str]] = set()
+        self.out = out
 
     def span(self, first: datetime.date | None, last: datetime.date | None) -> None:
         if first is None and last is None:
@@ -200,7 +200,7 @@ def _units_of_people(ids: set[int], periods: _Periods) -> set[int]:
 def analyse(records, base: IndicatorRun) -> Analysis:
     """The periods the change records touch, by the rules of domain.md, on `base`'s calendar."""
     result = Analysis()
-    periods = _Periods(base.period_start, base.as_of)
+    periods = _Periods(base.period_start, base.as_of, result.periods)
     unit_trajectories: set[int] = set()  # trajectories whose actions' and screenings' periods count
     people: set[int] = set()  # people whose own attributes changed
     screenings: set[int] = set()
@@ -265,7 +265,6 @@ def analyse(records, base: IndicatorRun) -> Analysis:
     _units_of_trajectories(unit_trajectories, periods)
     if people:
         result.trajectories |= _units_of_people(people, periods)
-    result.periods = periods.out
     return result
 
 
@@ -321,8 +320,7 @@ def touch_changed_facts(run: IndicatorRun, base: IndicatorRun, analysis: Analysi
         )
         for run_id, trajectory_id, *values in cursor.fetchall():
             facts[run_id][trajectory_id] = dict(zip(columns, values, strict=True))
-    periods = _Periods(base.period_start, base.as_of)
-    periods.out = analysis.periods
+    periods = _Periods(base.period_start, base.as_of, analysis.periods)
     everything = set()
     for trajectory_id in facts[base.pk].keys() | facts[run.pk].keys():
         old, new = facts[base.pk].get(trajectory_id), facts[run.pk].get(trajectory_id)

@@ -301,11 +301,12 @@ def _c(column: str) -> str:
 DECOMPOSABLE = {"COUNT": "SUM", "SUM": "SUM", "MIN": "MIN", "MAX": "MAX"}
 
 
-def _decomposed(expr: str) -> tuple[str, str] | None:
-    """(the aggregate per finest cell, the aggregate over those) of `expr`, or None (a DISTINCT, an expression)."""
+def _combining(expr: str) -> str | None:
+    """The aggregate that combines `expr`'s values over finest cells into a coarser cell, or None.
+
+    `expr` must be one decomposable aggregate call (not a DISTINCT, not an expression of several).
+    """
     expr = expr.strip()
-    if expr.isdigit():
-        return None
     name = expr.split("(", 1)[0].strip().upper()
     if name not in DECOMPOSABLE or not expr.endswith(")") or "DISTINCT" in expr.upper():
         return None
@@ -313,10 +314,8 @@ def _decomposed(expr: str) -> tuple[str, str] | None:
     for i, char in enumerate(expr[len(name) :], start=len(name)):
         depth += {"(": 1, ")": -1}.get(char, 0)
         if depth == 0:
-            if i != len(expr) - 1:
-                return None  # e.g. SUM(a) + SUM(b)
-            break
-    return expr, DECOMPOSABLE[name]
+            return DECOMPOSABLE[name] if i == len(expr) - 1 else None  # not e.g. SUM(a) + SUM(b)
+    return None
 
 
 def _finest_cells(columns: list[str], keys: list[str]) -> tuple[str, list[str]] | None:
@@ -332,13 +331,12 @@ def _finest_cells(columns: list[str], keys: list[str]) -> tuple[str, list[str]] 
         if expr.strip() == "1":
             outer.append(column)
             continue
-        parts = _decomposed(expr)
-        if parts is None:
+        combine = _combining(expr)
+        if combine is None:
             return None
-        inner.append(f"{parts[0]} AS p{i}")
-        outer.append(f"{parts[1]}(p{i}) AS {alias}")
-    select = [f"{k} AS {k.split('COLLATE')[0].strip()}" for k in keys]
-    pass_ = f"SELECT {', '.join(select + inner)} FROM u GROUP BY {', '.join(keys)}"
+        inner.append(f"{expr} AS p{i}")
+        outer.append(f"{combine}(p{i}) AS {alias}")
+    pass_ = f"SELECT {', '.join(keys + inner)} FROM u GROUP BY {', '.join(keys)}"
     return pass_, outer
 
 
@@ -356,7 +354,7 @@ def _aggregate_postgres(spec: Spec) -> str:
         measures = [f"{expr} AS {col}" for col, expr in spec.measures.items()]
         measures.append(f"{spec.mature} AS mature_i")
     source = "u"
-    finest = None if spec.percentile else _finest_cells(measures, [*base, *always, *(_c(d) for d in dims)])
+    finest = None if spec.percentile else _finest_cells(measures, [*BASE_COLUMNS, *always, *dims])
     if finest:
         source = f"({finest[0]}) fc"
         measures = finest[1]

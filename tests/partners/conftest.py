@@ -21,6 +21,22 @@ def dotted(number: str) -> str:
     return f"{number[0:2]}.{number[2:4]}.{number[4:6]}-{number[6:9]}.{number[9:11]}"
 
 
+# Every person field a partner may send, for the person of `referral_body`.
+FULL_PERSON = {
+    "insz": insz(1),
+    "first_name": "Amal",
+    "last_name": "Haddad",
+    "birth_date": "1990-05-17",
+    "gender": "f",
+    "nationality": "SY",
+    "mother_tongue": "ar",
+    "dutch_level": "a2",
+    "municipality_nis": "44021",
+    "phone": "+32 470 12 34 56",
+    "email": "amal@example.org",
+}
+
+
 def referral_body(external_id: str = "ext-1", n: int = 1, **overrides) -> dict:
     body = {
         "external_id": external_id,

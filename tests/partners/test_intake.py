@@ -6,7 +6,7 @@ import uuid
 import pytest
 
 from partners.models import Referral
-from tests.partners.conftest import dotted, insz, referral_body
+from tests.partners.conftest import FULL_PERSON, dotted, insz, referral_body
 from trajectories.models import AuditEntry, ChangeRecord
 from trajectories.services import today
 
@@ -20,17 +20,7 @@ def test_partner_posts_a_referral_and_gets_201_with_every_field(post_referral):
         housing="local_reception_initiative",
         reason="Zoekt werk als lasser",
     )
-    body["person"].update(
-        {
-            "gender": "f",
-            "nationality": "SY",
-            "mother_tongue": "ar",
-            "dutch_level": "a2",
-            "municipality_nis": "44021",
-            "phone": "+32 470 12 34 56",
-            "email": "amal@example.org",
-        }
-    )
+    body["person"] = dict(FULL_PERSON)
     r = post_referral(body)
     assert r.status_code == 201, r.json()
     data = r.json()
@@ -38,19 +28,7 @@ def test_partner_posts_a_referral_and_gets_201_with_every_field(post_referral):
     assert data["partner"] == "atlas"
     assert data["external_id"] == "ext-1"
     assert data["referred_on"] == "2024-03-01"
-    assert data["person"] == {
-        "insz": insz(1),
-        "first_name": "Amal",
-        "last_name": "Haddad",
-        "birth_date": "1990-05-17",
-        "gender": "f",
-        "nationality": "SY",
-        "mother_tongue": "ar",
-        "dutch_level": "a2",
-        "municipality_nis": "44021",
-        "phone": "+32 470 12 34 56",
-        "email": "amal@example.org",
-    }
+    assert data["person"] == FULL_PERSON
     assert data["residence_status"] == "recognised_refugee"
     assert data["housing"] == "local_reception_initiative"
     assert data["reason"] == "Zoekt werk als lasser"

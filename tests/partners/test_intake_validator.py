@@ -27,7 +27,7 @@ from partners.api.intake import ReferralValidator, ValidationError, _valid_insz_
 from partners.api.serializers import ReferralCreateSerializer
 from partners.models import Referral
 from partners.services import body_hash, canonical_body
-from tests.partners.conftest import dotted, insz, referral_body
+from tests.partners.conftest import FULL_PERSON, dotted, insz, referral_body
 from trajectories.changes import Change, _diff, snapshot
 from trajectories.models import AuditEntry, ChangeRecord
 from trajectories.services import today
@@ -35,19 +35,6 @@ from trajectories.validators import make_insz
 
 BULK = "/api/v1/referrals/bulk/"
 
-FULL_PERSON = {
-    "insz": insz(1),
-    "first_name": "Amal",
-    "last_name": "Haddad",
-    "birth_date": "1990-05-17",
-    "gender": "f",
-    "nationality": "SY",
-    "mother_tongue": "ar",
-    "dutch_level": "a2",
-    "municipality_nis": "44021",
-    "phone": "+32 470 12 34 56",
-    "email": "amal@example.org",
-}
 
 # Values to put in each field: valid ones, ones DRF coerces, and invalid ones.
 TOMORROW = (today() + datetime.timedelta(days=1)).isoformat()
