@@ -1301,17 +1301,19 @@ def _copy_drawn_in_parallel(synth, generator, bounds, first_js, first_tr, first_
                     texts[p + producers * (seen[p] - 1)] = payload
                     texts_from[p] += 1
                 seen[p] += kind == "drawn"
+            # Write before placing: placing waits on `written`, and once every producer
+            # waits for its offsets no message comes to start another turn of this loop.
+            while written in texts:
+                for (model, fields), (text, rows) in zip(tables, texts.pop(written), strict=True):
+                    if rows:
+                        synth.copy_text(model, fields, text, rows)
+                written += 1
             while placed in reported and placed < written + AHEAD:
                 insz_keys, chunk_trajectories, chunk_actions = reported.pop(placed)
                 offsets = (generator.insz_numbers(insz_keys), first_tr + trajectories, first_ac + actions)
                 pipes[placed % producers].send(offsets)
                 trajectories, actions = trajectories + chunk_trajectories, actions + chunk_actions
                 placed += 1
-            while written in texts:
-                for (model, fields), (text, rows) in zip(tables, texts.pop(written), strict=True):
-                    if rows:
-                        synth.copy_text(model, fields, text, rows)
-                written += 1
     finally:
         for process in processes:
             if process.is_alive():
