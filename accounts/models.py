@@ -18,6 +18,16 @@ class Role(models.TextChoices):
     ADMIN = "admin", _("programme team (admin)")
 
 
+def role_of(user) -> str | None:
+    """The caller's role (a superuser acts as admin); None for no one or an anonymous caller."""
+    return getattr(user, "effective_role", None) if user is not None and user.is_authenticated else None
+
+
+def acts_as_admin(actor) -> bool:
+    """Services called without an actor (commands, tasks, the generator) act with the programme team's rights."""
+    return actor is None or role_of(actor) == Role.ADMIN
+
+
 class User(AbstractUser):
     """A person or system that calls IDW. Role, office and partner belong to the user.
 

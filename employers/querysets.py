@@ -9,27 +9,24 @@ data for every role that works with them.
 from django.db import models
 from django.db.models import Q
 
-from trajectories.querysets import _ScopedQuerySet
+from accounts.models import Role, role_of
+from trajectories.querysets import OfficeScopedQuerySet
 
-COMPLAINT_ROLES = frozenset({"complaints", "admin"})
-
-
-def _role(user) -> str | None:
-    return getattr(user, "effective_role", None) if user is not None and user.is_authenticated else None
+COMPLAINT_ROLES = frozenset({Role.COMPLAINTS, Role.ADMIN})
 
 
 class EmployerQuerySet(models.QuerySet):
     def for_user(self, user):
-        return self if _role(user) in ("mediator", "complaints", "admin") else self.none()
+        return self if role_of(user) in (Role.MEDIATOR, Role.COMPLAINTS, Role.ADMIN) else self.none()
 
 
-class ScreeningQuerySet(_ScopedQuerySet):
+class ScreeningQuerySet(OfficeScopedQuerySet):
     office_path = "action__trajectory__job_seeker__office"
 
 
 class ComplaintQuerySet(models.QuerySet):
     def for_user(self, user):
-        return self if _role(user) in COMPLAINT_ROLES else self.none()
+        return self if role_of(user) in COMPLAINT_ROLES else self.none()
 
     def overdue(self, today):
         """Open and past a due date: not acknowledged after `acknowledge_due`, or not closed after `close_due`."""
@@ -43,9 +40,9 @@ class ComplaintQuerySet(models.QuerySet):
 
 class VacancyCheckQuerySet(models.QuerySet):
     def for_user(self, user):
-        return self if _role(user) in COMPLAINT_ROLES else self.none()
+        return self if role_of(user) in COMPLAINT_ROLES else self.none()
 
 
 class CampaignQuerySet(models.QuerySet):
     def for_user(self, user):
-        return self if _role(user) == "admin" else self.none()
+        return self if role_of(user) == Role.ADMIN else self.none()

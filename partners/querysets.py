@@ -2,14 +2,16 @@
 
 from django.db import models
 
+from accounts.models import Role, role_of
+
 
 class ReferralQuerySet(models.QuerySet):
     def for_user(self, user):
         """Mediators share one inbox (every referral); a partner system sees
         only the referrals it posted; admin sees all; other roles none."""
-        role = getattr(user, "effective_role", None) if user is not None and user.is_authenticated else None
-        if role in ("admin", "mediator"):
+        role = role_of(user)
+        if role in (Role.ADMIN, Role.MEDIATOR):
             return self
-        if role == "partner" and user.partner_id:
+        if role == Role.PARTNER and user.partner_id:
             return self.filter(partner_id=user.partner_id)
         return self.none()

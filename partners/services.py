@@ -24,7 +24,8 @@ from django.utils.translation import gettext as _
 from rest_framework.fields import DateTimeField
 from rest_framework.settings import api_settings
 
-from trajectories.changes import Change, _diff, record_change, record_changes, snapshot
+from accounts.models import acts_as_admin
+from trajectories.changes import Change, field_diff, record_change, record_changes, snapshot
 from trajectories.models import AuditEntry, JobSeeker, Office, RegistrationChannel, Trajectory
 from trajectories.services import job_seeker_create, today
 
@@ -36,10 +37,6 @@ NON_FIELD = api_settings.NON_FIELD_ERRORS_KEY
 def _raise(errors: dict) -> None:
     if errors:
         raise ValidationError(errors)
-
-
-def _is_admin(actor) -> bool:
-    return actor is None or getattr(actor, "effective_role", None) == "admin"
 
 
 def _check_span(starts_on: datetime.date, ends_on: datetime.date, errors: dict) -> None:
@@ -283,7 +280,7 @@ def _after_template(partner_id: str, now: datetime.datetime) -> dict[str, Any]:
 #   no more than `created_at` does;
 # - the change record's `after` is the request's template plus the row's
 #   varying fields (`_VARYING`) as RETURNING gives them;
-# - the audit entry's `changes` is what trajectories.changes._diff gives for
+# - the audit entry's `changes` is what trajectories.changes.field_diff gives for
 #   a create: [null, value] for every field but the bookkeeping ones, nulls
 #   left out; the template part is computed once in Python, the varying part
 #   per row by jsonb_build_object (the optional fields through
@@ -351,7 +348,7 @@ def _insert_postgresql(*, actor, partner_id: str, bodies: list[dict], now: datet
         "after": orjson.dumps(template).decode(),
         "actor": getattr(actor, "pk", None),
         "operation": AuditEntry.Operation.CREATE.value,
-        "changes": orjson.dumps(_diff(Change(None, None, template))).decode(),
+        "changes": orjson.dumps(field_diff(Change(None, None, template))).decode(),
     }
     with connection.cursor() as cursor:
         cursor.execute(_INSERT_SQL, params)
@@ -511,11 +508,11 @@ def referral_accept(
     errors: dict = {}
     _check_on(referral, on, errors)
     if office is None:
-        if _is_admin(actor):
+        if acts_as_admin(actor):
             errors.setdefault("office", []).append(_("Name the office to accept this referral into."))
         else:
             office = actor.office
-    elif not _is_admin(actor) and office.pk != actor.office_id:
+    elif not acts_as_admin(actor) and office.pk != actor.office_id:
         errors.setdefault("office", []).append(_("A mediator can only accept referrals into their own office."))
     if referral.person is None:
         errors.setdefault(NON_FIELD, []).append(_("The person data of this referral has been erased."))

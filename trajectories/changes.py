@@ -52,7 +52,7 @@ def _operation(change: Change) -> str:
 _NOT_AUDITED = frozenset({"created_at", "updated_at"})
 
 
-def _diff(change: Change) -> dict[str, Any]:
+def field_diff(change: Change) -> dict[str, Any]:
     before, after = change.before or {}, change.after or {}
     keys = sorted((set(before) | set(after)) - _NOT_AUDITED)
     return {k: [before.get(k), after.get(k)] for k in keys if before.get(k) != after.get(k)}
@@ -82,7 +82,7 @@ def record_changes(*, actor, model: type[models.Model] | str, changes: Iterable[
             row_id=str(c.row_id),
             job_seeker_id=c.job_seeker_id,
             operation=_operation(c),
-            changes=_diff(c),
+            changes=field_diff(c),
         )
         for c in changes
     )

@@ -7,41 +7,39 @@ person data.
 
 from django.db import models
 
+from accounts.models import Role, role_of
+
 from .lexicon import get_version
 
 
-def _role(user) -> str | None:
-    return getattr(user, "effective_role", None) if user is not None and user.is_authenticated else None
-
-
-class _ScopedQuerySet(models.QuerySet):
+class OfficeScopedQuerySet(models.QuerySet):
     office_path: str = "office"
 
     def for_user(self, user):
-        role = _role(user)
-        if role == "admin":
+        role = role_of(user)
+        if role == Role.ADMIN:
             return self
-        if role == "mediator" and user.office_id:
+        if role == Role.MEDIATOR and user.office_id:
             return self.filter(**{f"{self.office_path}_id": user.office_id})
         return self.none()
 
 
-class JobSeekerQuerySet(_ScopedQuerySet):
+class JobSeekerQuerySet(OfficeScopedQuerySet):
     office_path = "office"
 
     def with_target_group(self, version: str | None = None):
         return self.annotate(target_group=get_version(version).expression())
 
 
-class ResidenceStatusQuerySet(_ScopedQuerySet):
+class ResidenceStatusQuerySet(OfficeScopedQuerySet):
     office_path = "job_seeker__office"
 
 
-class TrajectoryQuerySet(_ScopedQuerySet):
+class TrajectoryQuerySet(OfficeScopedQuerySet):
     office_path = "job_seeker__office"
 
 
-class ActionQuerySet(_ScopedQuerySet):
+class ActionQuerySet(OfficeScopedQuerySet):
     office_path = "trajectory__job_seeker__office"
 
 
@@ -49,10 +47,10 @@ class AuditEntryQuerySet(models.QuerySet):
     """The audit trail of the job seekers a user sees (entries without a person: admin only)."""
 
     def for_user(self, user):
-        role = _role(user)
-        if role == "admin":
+        role = role_of(user)
+        if role == Role.ADMIN:
             return self
-        if role == "mediator" and user.office_id:
+        if role == Role.MEDIATOR and user.office_id:
             from .models import JobSeeker
 
             return self.filter(job_seeker_id__in=JobSeeker.objects.filter(office_id=user.office_id).values("pk"))

@@ -15,6 +15,8 @@ from django.db.models import Max, Min, OuterRef, ProtectedError, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.models import acts_as_admin
+
 from . import hooks
 from .changes import Change, record_change, record_changes, snapshot
 from .models import (
@@ -32,10 +34,6 @@ from .models import (
 def today() -> datetime.date:
     """Today in Europe/Brussels: dates of the domain are Belgian calendar dates."""
     return timezone.localdate()
-
-
-def _is_admin(actor) -> bool:
-    return actor is None or getattr(actor, "effective_role", None) == "admin"
 
 
 def _not_future(errors: dict, **dates: datetime.date | None) -> None:
@@ -77,7 +75,7 @@ def _insz_taken() -> str:
 
 
 def _check_office(actor, office: Office, errors: dict) -> None:
-    if not _is_admin(actor) and office.pk != getattr(actor, "office_id", None):
+    if not acts_as_admin(actor) and office.pk != getattr(actor, "office_id", None):
         errors.setdefault("office", []).append(_("A mediator can only register job seekers in their own office."))
 
 
@@ -108,7 +106,7 @@ def job_seeker_update(*, actor, job_seeker: JobSeeker, **fields: Any) -> JobSeek
     before = snapshot(job_seeker)
     errors: dict = {}
     new_office = fields.get("office")
-    if new_office is not None and new_office.pk != job_seeker.office_id and not _is_admin(actor):
+    if new_office is not None and new_office.pk != job_seeker.office_id and not acts_as_admin(actor):
         errors.setdefault("office", []).append(_("Moving a person to another office is an admin action."))
     new_insz = fields.get("insz")
     if new_insz and new_insz != job_seeker.insz and JobSeeker.objects.filter(insz=new_insz).exists():
@@ -181,7 +179,7 @@ def residence_status_add(
     """Add a period. A new open period closes the previous open one the day
     before it starts; any other overlap is refused."""
     errors: dict = {}
-    if source == StatusSource.NATIONAL_REGISTER and not _is_admin(actor):
+    if source == StatusSource.NATIONAL_REGISTER and not acts_as_admin(actor):
         errors.setdefault("source", []).append(_("Only the national-register import may write this source."))
     if valid_to is not None and valid_to < valid_from:
         errors.setdefault("valid_to", []).append(_("The end lies before the start."))

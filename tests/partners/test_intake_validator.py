@@ -28,7 +28,7 @@ from partners.api.serializers import ReferralCreateSerializer
 from partners.models import Referral
 from partners.services import body_hash, canonical_body
 from tests.partners.conftest import FULL_PERSON, dotted, insz, referral_body
-from trajectories.changes import Change, _diff, snapshot
+from trajectories.changes import Change, field_diff, snapshot
 from trajectories.models import AuditEntry, ChangeRecord
 from trajectories.services import today
 from trajectories.validators import make_insz
@@ -238,7 +238,7 @@ def test_bulk_writes_the_change_records_and_audit_entries_record_changes_would(p
         entry = AuditEntry.objects.get(model="partners.referral", row_id=str(referral.pk))
         assert entry.operation == "create"
         assert entry.actor_id == partner_api.user.pk
-        assert entry.changes == _diff(Change(referral.pk, None, expected_after))
+        assert entry.changes == field_diff(Change(referral.pk, None, expected_after))
         assert entry.changes["external_id"] == [None, referral.external_id]
         assert "created_at" not in entry.changes
 

@@ -1,10 +1,8 @@
 """Shapes of the case-record API. Serializers check shape; services decide rules."""
 
+from django.apps import apps
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
-
-from employers.models import Employer
-from partners.models import Partner, Project
 
 from ..models import Action, ActionType, JobSeeker, Office, ResidenceStatus, Trajectory, TrajectoryStatus
 from ..validators import normalise_insz, validate_insz
@@ -116,12 +114,26 @@ class TrajectorySerializer(serializers.ModelSerializer):
         read_only_fields = ["first_action_on", "last_action_on", "intake_education_level"]
 
 
+class ForeignAppReferenceField(serializers.PrimaryKeyRelatedField):
+    """A reference to a model of an app that `trajectories` must not import (domain.md: imports point one way).
+
+    The model is looked up by its label when the field validates, as the model's own string foreign key does.
+    """
+
+    def __init__(self, model_label: str, **kwargs):
+        self.model_label = model_label
+        super().__init__(**kwargs)
+
+    def get_queryset(self):
+        return apps.get_model(self.model_label)._default_manager.all()
+
+
 class ActionSerializer(serializers.ModelSerializer):
     trajectory = ScopedPrimaryKeyRelatedField(queryset=Trajectory.objects.all())
     action_type = serializers.PrimaryKeyRelatedField(queryset=ActionType.objects.all())
-    provider = serializers.PrimaryKeyRelatedField(queryset=Partner.objects.all(), required=False, allow_null=True)
-    project = serializers.PrimaryKeyRelatedField(queryset=Project.objects.all(), required=False, allow_null=True)
-    employer = serializers.PrimaryKeyRelatedField(queryset=Employer.objects.all(), required=False, allow_null=True)
+    provider = ForeignAppReferenceField("partners.Partner", required=False, allow_null=True)
+    project = ForeignAppReferenceField("partners.Project", required=False, allow_null=True)
+    employer = ForeignAppReferenceField("employers.Employer", required=False, allow_null=True)
     competences = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
 
     class Meta:
