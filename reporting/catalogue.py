@@ -10,30 +10,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from itertools import combinations
 
+from . import objectives as _objectives
+
 # Pairs served besides single dimensions (indicators.md "Dimensions"): region
 # with any other dimension, and these.
 EXTRA_PAIRS = [("age_band", "gender"), ("channel", "ground"), ("partner", "housing"), ("action_category", "age_band")]
 
-OBJECTIVES: list[tuple[str, str, str]] = [
-    (
-        "sd1",
-        "Iedereen van buitenlandse herkomst snel en duurzaam aan het werk",
-        "Everyone of foreign origin quickly and durably at work",
-    ),
-    ("td1.1", "Snelle, duurzame trajecten op maat", "Fast, durable, tailored trajectories"),
-    ("sd2", "Werkgevers benutten het talent van de doelgroep", "Employers use the target group's talent"),
-    ("td2.1", "Competenties erkennen op de werkvloer", "Recognising competences on the work floor"),
-    ("td2.2", "Werkgevers sensibiliseren", "Raising employers' awareness"),
-    ("sd3", "Een positief beeld en geen discriminatie", "A positive image and no discrimination"),
-    ("td3.1", "Discriminatie op de arbeidsmarkt aanpakken", "Tackling discrimination on the labour market"),
-    ("td3.2", "Draagvlak en ondersteuning in de samenleving", "Support in society"),
-    ("sd4", "Klantgerichte processen en sterke partnerschappen", "Customer-oriented processes and strong partnerships"),
-    ("td4.1", "Toeleiding door partners", "Referrals by partners"),
-    ("td4.2", "Aandacht voor jongeren en NBMV", "Attention to young people and unaccompanied minors"),
-    ("td4.3", "Ondernemerschap", "Self-employment"),
-    ("td4.4", "Taal en tolken", "Language and interpreting"),
-    ("td4.5", "Deskundige bemiddelaars", "Skilled mediators"),
-]
+# The plan's objectives in its own words (reporting/objectives.py): (code, name_nl, name_en).
+OBJECTIVES: list[tuple[str, str, str]] = [(o.code, o.name_nl, o.name_en) for o in _objectives.OBJECTIVES]
 OBJECTIVE_ORDER = [code for code, _, _ in OBJECTIVES]
 
 
@@ -125,6 +109,8 @@ HORIZON_NL = (
 HORIZON_EN = " A row is mature when every trajectory of the cohort has had the full horizon by the as-of date."
 GROUP_NL = " Enkel trajecten van werkzoekenden in de doelgroep volgens de lexiconversie van de berekening."
 GROUP_EN = " Only trajectories of job seekers in the target group under the run's lexicon version."
+ONLY_GROUP_NL = " Telt enkel werkzoekenden in de doelgroep volgens de lexiconversie van de berekening."
+ONLY_GROUP_EN = " Counts only job seekers in the target group under the run's lexicon version."
 PROTECTED_NL = "erkend vluchteling, subsidiair beschermde, of asielzoeker in procedure met arbeidskaart C"
 PROTECTED_EN = "recognised refugee, subsidiary protection, or asylum seeker with work permit C"
 
@@ -239,14 +225,17 @@ INDICATORS: list[Indicator] = [
     ),
     Indicator(
         "td2.1.technical_screenings", "count", "Technische screenings", "Technical screenings",
-        "Aantal competentiescreenings (op de werkvloer en de opleidingsvloer) met screeningsdatum in de periode.",
-        "Number of competence screenings (work floor and training floor) screened in the period.",
+        "Aantal competentiescreenings (op de werkvloer en de opleidingsvloer) met screeningsdatum in de periode."
+        + ONLY_GROUP_NL,
+        "Number of competence screenings (work floor and training floor) screened in the period." + ONLY_GROUP_EN,
         ("action_type", "region"), family="td2",
     ),
     Indicator(
         "td2.1.competence_gap_share", "percentage", "Aandeel ontbrekende competenties", "Share of missing competences",
-        "Noemer = competentiescores gegeven in screenings in de periode; teller = die met score 0 (ontbreekt).",
-        "Denominator = competence scores given in screenings in the period; numerator = those scored 0 (missing).",
+        "Noemer = competentiescores gegeven in screenings in de periode; teller = die met score 0 (ontbreekt)."
+        + ONLY_GROUP_NL,
+        "Denominator = competence scores given in screenings in the period; numerator = those scored 0 (missing)."
+        + ONLY_GROUP_EN,
         ("action_type", "region"), family="td2",
     ),
     Indicator(
@@ -301,9 +290,9 @@ INDICATORS: list[Indicator] = [
     Indicator(
         "td3.2.mentoring", "count", "Mentoring", "Mentoring",
         "Aantal mentoringacties gestart in de periode; stats.protected = die van mensen met een beschermingsstatus "
-        "op de startdatum van de actie.",
+        "op de startdatum van de actie." + ONLY_GROUP_NL,
         "Number of mentoring actions started in the period; stats.protected = those of people with a protected "
-        "status on the action's start.",
+        "status on the action's start." + ONLY_GROUP_EN,
         ("residence_status", "region"), stats=(Stat("protected", "s1", "person_count"),), family="sd3_td3",
     ),
     # SD4 / TD4.1-4.5 ---------------------------------------------------------
@@ -339,21 +328,21 @@ INDICATORS: list[Indicator] = [
         "td4.3.self_employment", "count", "Begeleiding naar zelfstandig ondernemerschap", "Self-employment guidance",
         "Werkzoekenden met een actie begeleiding naar zelfstandig ondernemerschap gestart in de periode; "
         "stats.outflow_self_employment = die van wie het traject eindigde in zelfstandige activiteit op of voor de "
-        "peildatum.",
+        "peildatum." + ONLY_GROUP_NL,
         "Job seekers with a self-employment guidance action started in the period; stats.outflow_self_employment = "
-        "those whose trajectory ended in self-employment on or before the as-of date.",
+        "those whose trajectory ended in self-employment on or before the as-of date." + ONLY_GROUP_EN,
         ("region",), stats=(Stat("outflow_self_employment", "s1", "person_count"),), family="td4",
     ),
     Indicator(
         "td4.4.interpreter_use", "count", "Tolkengebruik", "Interpreter use",
-        "Acties gestart in de periode waarbij een tolk gebruikt werd of van het type tolken.",
-        "Actions started in the period with an interpreter used or of type interpreting.",
+        "Acties gestart in de periode waarbij een tolk gebruikt werd of van het type tolken." + ONLY_GROUP_NL,
+        "Actions started in the period with an interpreter used or of type interpreting." + ONLY_GROUP_EN,
         ("language", "region"), family="td4",
     ),
     Indicator(
         "td4.4.integrated_language", "count", "Geïntegreerde taaltrajecten", "Integrated language trajectories",
-        "Acties geïntegreerd taaltraject gestart in de periode, per aanbieder.",
-        "Integrated language trajectory actions started in the period, by provider.",
+        "Acties geïntegreerd taaltraject gestart in de periode, per aanbieder." + ONLY_GROUP_NL,
+        "Integrated language trajectory actions started in the period, by provider." + ONLY_GROUP_EN,
         ("provider",), family="td4",
     ),
     Indicator(

@@ -34,6 +34,7 @@ from .. import selectors, services
 from ..catalogue import BY_CODE, OBJECTIVE_ORDER, OBJECTIVES, Indicator
 from ..models import IndicatorDefinition, IndicatorRun, IndicatorValue, MediatorTraining, PerceptionSurvey, ServedBlock
 from ..models import ToolUsage as ToolUsageModel
+from ..objectives import monitoring
 from . import answers
 from .serializers import (
     IndicatorSerializer,
@@ -401,7 +402,9 @@ class ObjectivesView(APIView):
                 for ind in BY_CODE.values()
                 if ind.objective == code
             ]
-            body.append({"code": code, "name_nl": name_nl, "name_en": name_en, "indicators": indicators})
+            body.append(
+                {"code": code, "name_nl": name_nl, "name_en": name_en, **monitoring(code), "indicators": indicators}
+            )
         return Response(body)
 
 
