@@ -1,6 +1,6 @@
 """Shared fixtures: API clients per role, and the service markers.
 
-Tests marked `postgres`, `redis` or `worker` skip with a reason where the
+Tests marked `postgres`, `redis`, `worker` or `browser` skip with a reason where the
 service is absent, except under IDW_REQUIRE_SERVICES=1 (CI's PostgreSQL
 pass), where a missing service fails the test instead.
 """
@@ -31,7 +31,19 @@ def _redis_ok() -> bool:
         return False
 
 
+def _browser_missing() -> str | None:
+    import importlib.util
+
+    if importlib.util.find_spec("playwright") is None:
+        return "needs the playwright package: pip install -r requirements.txt"
+    if not os.path.exists("/usr/bin/chromium"):
+        return "needs Chromium at /usr/bin/chromium: apt-get install -y chromium"
+    return None
+
+
 def _missing_service(item) -> str | None:
+    if item.get_closest_marker("browser") and (reason := _browser_missing()):
+        return reason
     if item.get_closest_marker("postgres") and connection.vendor != "postgresql":
         return "needs PostgreSQL: set DATABASE_URL=postgres://..."
     if (item.get_closest_marker("redis") or item.get_closest_marker("worker")) and not _redis_ok():
