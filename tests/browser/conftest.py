@@ -27,11 +27,16 @@ CHROMIUM_ARGS = [
 ]
 
 
+# Every browser test module: `pytestmark = BROWSER`. A live server needs committed rows.
+BROWSER = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+
+
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_teardown(item, nextitem):
     """A live-server test flushes the database (transactional): put back the rows the migrations
     loaded (regions, action types, the catalogue) for the tests after it, as tests/reporting does
-    for `worker` tests. The `page` fixture asks for serialized rollback, which serializes them."""
+    for `worker` tests. Browser test modules carry BROWSER (below), whose serialized_rollback=True
+    makes pytest-django serialize them when it creates the test database."""
     result = yield
     if item.get_closest_marker("browser"):
         from django.core.management import call_command
@@ -39,7 +44,8 @@ def pytest_runtest_teardown(item, nextitem):
         from pytest_django.plugin import blocking_manager_key
 
         contents = getattr(connection, "_test_serialized_contents", None)
-        if contents:
+        # SQLite's test database lives in memory for one session: only a kept (--reuse-db) one needs it.
+        if contents and connection.vendor != "sqlite":
             with item.config.stash[blocking_manager_key].unblock():
                 # Empty first: the flush may have let post_migrate recreate content types.
                 call_command("flush", interactive=False, inhibit_post_migrate=True, verbosity=0)
@@ -47,23 +53,27 @@ def pytest_runtest_teardown(item, nextitem):
     return result
 
 
-@pytest.fixture(scope="session")
-def chromium():
+@pytest.fixture
+def page(live_server):
+    """A fresh Chromium (no cookies) per test, with `page.base` the live server's URL.
+
+    Playwright is started and stopped per test: its event loop must not outlive
+    the test, or Django's connections (context-local while a loop runs) of the
+    next test's setup are not the ones its body uses."""
     from playwright.sync_api import sync_playwright
 
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-        yield browser
-        browser.close()
-
-
-@pytest.fixture
-def page(chromium, django_db_serialized_rollback, transactional_db, live_server):
-    """A fresh browser context (no cookies) per test, with `page.base` the live server's URL."""
-    context = chromium.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=True)
-    page = context.new_page()
-    page.set_default_timeout(15_000)
-    page.base = live_server.url
-    yield page
-    context.close()
+        context = browser.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=True)
+        page = context.new_page()
+        page.set_default_timeout(15_000)
+        # The project has no favicon: answered here, so no request of the browser outlives the test.
+        page.route("**/favicon.ico", lambda route: route.fulfill(status=204, body=""))
+        page.base = live_server.url
+        try:
+            yield page
+        finally:
+            context.close()
+            browser.close()
+    os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)

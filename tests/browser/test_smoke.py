@@ -1,8 +1,8 @@
 """The browser machinery itself: Chromium loads a page of the live server."""
 
-import pytest
+from .conftest import BROWSER
 
-pytestmark = pytest.mark.browser
+pytestmark = BROWSER
 
 
 def test_chromium_loads_a_page_of_the_live_server(page):
