@@ -26,7 +26,7 @@ class AgreementInline(admin.TabularInline):
     """The partner's agreements, for reading; they are written on their own screen."""
 
     model = PartnerAgreement
-    fields = ["starts_on", "ends_on", "objectives", "referral_target_per_year"]
+    fields = ["starts_on", "ends_on", "objectives", "referral_target_per_year", "targets"]
     readonly_fields = fields
     extra = 0
     can_delete = False
@@ -54,13 +54,18 @@ class AgreementForm(forms.ModelForm):
 
     class Meta:
         model = PartnerAgreement
-        fields = ["partner", "starts_on", "ends_on", "objectives", "referral_target_per_year"]
+        fields = ["partner", "starts_on", "ends_on", "objectives", "referral_target_per_year", "targets"]
 
     def clean(self):
         cleaned = super().clean()
         starts, ends = cleaned.get("starts_on"), cleaned.get("ends_on")
         if starts and ends and ends < starts:
             self.add_error("ends_on", _("The end lies before the start."))
+        errors: dict = {}
+        if "targets" in cleaned:
+            cleaned["targets"] = services.checked_targets(cleaned["targets"], errors)
+        for message in errors.get("targets", []):
+            self.add_error("targets", message)
         return cleaned
 
 

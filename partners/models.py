@@ -70,6 +70,9 @@ class PartnerAgreement(models.Model):
     ends_on = models.DateField(_("ends on"))
     objectives = models.JSONField(_("objectives"), default=list, blank=True)
     referral_target_per_year = models.PositiveIntegerField(_("referral target per year"), null=True, blank=True)
+    # What the partner committed to on indicators that can be broken down by partner:
+    # a list of {indicator (code), year, value (number >= 0)} (api.md, indicators.md "Targets").
+    targets = models.JSONField(_("targets"), default=list, blank=True)
 
     class Meta:
         verbose_name = _("cooperation agreement")

@@ -46,7 +46,7 @@ def _check_span(starts_on: datetime.date, ends_on: datetime.date, errors: dict) 
 
 # Agreements (samenwerkingsovereenkomsten) ------------------------------------
 
-AGREEMENT_FIELDS = ("partner", "starts_on", "ends_on", "objectives", "referral_target_per_year")
+AGREEMENT_FIELDS = ("partner", "starts_on", "ends_on", "objectives", "referral_target_per_year", "targets")
 
 
 def _check_agreement(agreement: PartnerAgreement, errors: dict) -> None:
@@ -59,6 +59,38 @@ def _check_agreement(agreement: PartnerAgreement, errors: dict) -> None:
         )
     if len(set(objectives)) != len(objectives):
         errors.setdefault("objectives", []).append(_("Each objective is named once."))
+    agreement.targets = checked_targets(agreement.targets, errors)
+
+
+def checked_targets(targets, errors: dict) -> list:
+    """The targets as stored: `{indicator, year, value}` on an indicator with a `partner` dimension, once each."""
+    from reporting.catalogue import PARTNER_INDICATORS
+
+    checked, seen, problems = [], set(), []
+    for item in targets or []:
+        if not isinstance(item, dict) or set(item) != {"indicator", "year", "value"}:
+            problems.append(_("A target is {indicator, year, value}."))
+            continue
+        indicator, year, value = item["indicator"], item["year"], item["value"]
+        if indicator not in PARTNER_INDICATORS:
+            problems.append(
+                _("%(code)s is no indicator that can be broken down by partner.") % {"code": str(indicator)[:64]}
+            )
+        elif not isinstance(year, int) or isinstance(year, bool) or not 1900 <= year <= 2999:
+            problems.append(_("A target's year is a year such as 2018."))
+        elif not isinstance(value, int | float) or isinstance(value, bool) or not 0 <= value <= 10**9:
+            problems.append(_("A target's value is a number of at least 0."))
+        elif (indicator, year) in seen:
+            problems.append(_("Each indicator and year has one target per agreement."))
+        else:
+            seen.add((indicator, year))
+            value = round(value, 1)
+            checked.append(
+                {"indicator": indicator, "year": year, "value": int(value) if value == int(value) else value}
+            )
+    if problems:
+        errors.setdefault("targets", []).extend(problems)
+    return sorted(checked, key=lambda t: (t["indicator"], t["year"]))
 
 
 @transaction.atomic
@@ -66,6 +98,8 @@ def agreement_create(*, actor, **fields: Any) -> PartnerAgreement:
     agreement = PartnerAgreement(**{k: v for k, v in fields.items() if k in AGREEMENT_FIELDS})
     if agreement.objectives is None:
         agreement.objectives = []
+    if agreement.targets is None:
+        agreement.targets = []
     errors: dict = {}
     _check_agreement(agreement, errors)
     _raise(errors)
@@ -83,6 +117,8 @@ def agreement_update(*, actor, agreement: PartnerAgreement, **fields: Any) -> Pa
             setattr(agreement, key, value)
     if agreement.objectives is None:
         agreement.objectives = []
+    if agreement.targets is None:
+        agreement.targets = []
     errors: dict = {}
     _check_agreement(agreement, errors)
     _raise(errors)

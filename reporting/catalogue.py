@@ -26,7 +26,8 @@ class Stat:
     """One key of `stats`: stored in slot `s1`..`s4`; `kind` decides how it is shown.
 
     kinds: `person_count` (suppressed on its own below k), `count` (never
-    suppressed), `tenths` (a one-decimal figure stored in tenths),
+    suppressed), `target` (an agreement's commitment in tenths: never
+    suppressed, shown even in a suppressed row), `tenths` (a one-decimal figure stored in tenths),
     `estimate` (a share in tenths estimated over the `guard` slots' units and
     events, hidden as a percentage would be when either, or their
     difference, is 1 to k-1).
@@ -113,6 +114,19 @@ ONLY_GROUP_NL = " Telt enkel werkzoekenden in de doelgroep volgens de lexiconver
 ONLY_GROUP_EN = " Counts only job seekers in the target group under the run's lexicon version."
 PROTECTED_NL = "erkend vluchteling, subsidiair beschermde, of asielzoeker in procedure met arbeidskaart C"
 PROTECTED_EN = "recognised refugee, subsidiary protection, or asylum seeker with work permit C"
+
+# indicators.md "Targets": with by=partner and year periods, the agreements' commitment.
+TARGET = Stat("target", "s4", "target")
+TARGET_NL = (
+    " Per partner en per jaar geeft stats.target de som van de streefcijfers voor deze indicator en dat jaar in de "
+    "samenwerkingsovereenkomsten van de partner die een dag van het jaar dekken (bij de ontvangen toeleidingen ook "
+    "het streefcijfer toeleidingen per jaar); leeg als er geen is. Het streefcijfer wordt nooit afgeschermd."
+)
+TARGET_EN = (
+    " By partner and year, stats.target is the sum of the targets for this indicator and year in the partner's "
+    "cooperation agreements that cover any day of the year (for referrals received also the referral target per "
+    "year); null where there is none. The target is never suppressed."
+)
 
 INTAKE_DIMS = (
     "region", "office", "age_band", "gender", "residence_status", "education_level", "dutch_level",
@@ -299,21 +313,20 @@ INDICATORS: list[Indicator] = [
     Indicator(
         "td4.1.referrals_received", "count", "Toeleidingen ontvangen", "Referrals received",
         "Aantal toeleidingen met toeleidingsdatum in de periode, alle personen; stats geeft hoeveel er aanvaard, "
-        "geweigerd en ingeschreven werden op of voor de peildatum; per partner en per jaar ook het streefcijfer "
-        "uit de samenwerkingsovereenkomst.",
+        "geweigerd en ingeschreven werden op of voor de peildatum." + TARGET_NL,
         "Number of referrals referred in the period, all persons; stats give how many were accepted, rejected and "
-        "registered on or before the as-of date; by partner and year also the agreement's target.",
+        "registered on or before the as-of date." + TARGET_EN,
         ("partner", "partner_kind", "housing"),
         stats=(Stat("accepted", "s1", "person_count"), Stat("rejected", "s2", "person_count"),
-               Stat("registered", "s3", "person_count"), Stat("target", "s4")), family="td4_1",
+               Stat("registered", "s3", "person_count"), TARGET), family="td4_1",
     ),
     Indicator(
         "td4.1.referral_registration_rate", "percentage", "Omzetting van toeleidingen", "Referral conversion",
         "Toeleidingen in de periode met toeleidingsdatum + 30 dagen op of voor de peildatum; teller = die "
-        "ingeschreven met een inschrijvingsdatum ten laatste 30 dagen na de toeleiding.",
+        "ingeschreven met een inschrijvingsdatum ten laatste 30 dagen na de toeleiding." + TARGET_NL,
         "Referrals in the period with referral date + 30 days on or before the as-of date; numerator = those "
-        "registered with a registration date at most 30 days after the referral.",
-        ("partner", "partner_kind", "housing"), family="td4_1",
+        "registered with a registration date at most 30 days after the referral." + TARGET_EN,
+        ("partner", "partner_kind", "housing"), stats=(TARGET,), family="td4_1",
     ),
     Indicator(
         "td4.2.youth_actions", "count", "Acties voor jongeren en NBMV", "Actions for youth and unaccompanied minors",
@@ -355,6 +368,8 @@ INDICATORS: list[Indicator] = [
 ]  # fmt: skip
 
 BY_CODE: dict[str, Indicator] = {i.code: i for i in INDICATORS}
+# The indicators an agreement may set `targets` on: those that can be broken down by partner.
+PARTNER_INDICATORS = frozenset(i.code for i in INDICATORS if "partner" in i.dimensions)
 
 
 def definition_rows() -> list[dict]:

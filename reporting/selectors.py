@@ -148,9 +148,12 @@ def shape_row(ind: Indicator, row: tuple, breakdown: Breakdown, *, suppress: boo
         else:
             hidden = _small(num, k)
         if hidden:
+            # An agreement's target is not about people: shown in a suppressed row too.
+            kept = {t.key: _target(slots[t.slot]) for t in ind.stat_keys if t.kind == "target"}
             return {
                 "period": period, "dimensions": dimensions, "numerator": None, "denominator": None,
-                "value": None, "suppressed": True, "mature": mature, "complete": complete, "stats": None,
+                "value": None, "suppressed": True, "mature": mature, "complete": complete,
+                "stats": {**{t.key: None for t in ind.stat_keys}, **kept} if kept else None,
             }  # fmt: skip
     stats = {}
     for stat in ind.stat_keys:
@@ -161,8 +164,17 @@ def shape_row(ind: Indicator, row: tuple, breakdown: Breakdown, *, suppress: boo
     }  # fmt: skip
 
 
+def _target(tenths: int | None) -> int | float | None:
+    """A target stored in tenths: an integer when it is whole."""
+    if tenths is None:
+        return None
+    return tenths // 10 if tenths % 10 == 0 else tenths / 10
+
+
 def _stat_value(stat: Stat, slots: dict, n: int | None, *, suppress: bool, k: int):
     raw = slots[stat.slot]
+    if stat.kind == "target":
+        return _target(raw)
     if stat.kind == "n":
         return raw
     if stat.kind in ("p25", "p75"):

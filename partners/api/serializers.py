@@ -42,14 +42,31 @@ class PartnerCodeField(serializers.SlugRelatedField):
         return obj.pk
 
 
+class NumberField(serializers.FloatField):
+    """A number, shown as an integer when it is whole."""
+
+    def to_representation(self, value):
+        value = super().to_representation(value)
+        return int(value) if value == int(value) else value
+
+
+class TargetSerializer(serializers.Serializer):
+    """One commitment of an agreement; the service checks the indicator has a `partner` dimension."""
+
+    indicator = serializers.CharField(max_length=64)
+    year = serializers.IntegerField(min_value=1900, max_value=2999)
+    value = NumberField(min_value=0, max_value=10**9)
+
+
 class AgreementSerializer(serializers.ModelSerializer):
     partner = PartnerCodeField()
+    targets = serializers.ListField(child=TargetSerializer(), allow_empty=True, required=False, default=list)
     objectives = serializers.ListField(child=serializers.ChoiceField(choices=OBJECTIVES), allow_empty=True)
     referral_target_per_year = serializers.IntegerField(min_value=0, required=False, allow_null=True, default=None)
 
     class Meta:
         model = PartnerAgreement
-        fields = ["id", "partner", "starts_on", "ends_on", "objectives", "referral_target_per_year"]
+        fields = ["id", "partner", "starts_on", "ends_on", "objectives", "referral_target_per_year", "targets"]
 
 
 class ProjectSerializer(serializers.ModelSerializer):

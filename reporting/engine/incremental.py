@@ -41,7 +41,7 @@ SPANS = {
     "partners.partneragreement": (
         "starts_on",
         "ends_on",
-        frozenset({"referral_target_per_year", "partner_id", "objectives"}),
+        frozenset({"referral_target_per_year", "partner_id", "objectives", "targets"}),
     ),
 }
 # Rows under a trajectory: their own dates, and their trajectory's facts are derived again.

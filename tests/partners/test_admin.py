@@ -119,5 +119,22 @@ def test_admin_adds_an_agreement_with_a_change_record(admin_browser, partner):
     assert ChangeRecord.objects.filter(model="partners.partneragreement", row_id=str(agreement.pk)).exists()
 
 
+def test_admin_records_an_agreements_targets_checked_by_the_services(admin_browser, partner):
+    body = {"partner": "atlas", "starts_on": "2024-01-01", "ends_on": "2024-12-31", "objectives": ["td4.1"]}
+    bad = '[{"indicator": "sd1.intake", "year": 2024, "value": 3}]'
+    r = admin_browser.post("/admin/partners/partneragreement/add/", {**body, "targets": bad})
+    assert r.status_code == 200 and not PartnerAgreement.objects.exists()
+    good = '[{"indicator": "td4.1.referrals_received", "year": 2024, "value": 30}]'
+    r = admin_browser.post("/admin/partners/partneragreement/add/", {**body, "targets": good})
+    assert r.status_code == 302
+    agreement = PartnerAgreement.objects.get()
+    assert agreement.targets == [{"indicator": "td4.1.referrals_received", "year": 2024, "value": 30}]
+    # Editing another field keeps the targets.
+    edited = {**body, "targets": good, "ends_on": "2025-12-31"}
+    r = admin_browser.post(f"/admin/partners/partneragreement/{agreement.pk}/change/", edited)
+    assert r.status_code == 302
+    assert PartnerAgreement.objects.get().targets == agreement.targets
+
+
 def test_mediators_cannot_open_agreements(browser):
     assert browser.get("/admin/partners/partneragreement/").status_code == 403

@@ -27,6 +27,7 @@ def agreement_body(**overrides):
         "ends_on": "2025-12-31",
         "objectives": ["sd1", "td1.1"],
         "referral_target_per_year": 120,
+        "targets": [],
     }
     body.update(overrides)
     return body

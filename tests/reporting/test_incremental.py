@@ -167,6 +167,22 @@ def test_a_residence_status_period_changed(world, same_as_full):
     same_as_full(world, fewer_blocks=False)  # an open status since before the calendar: every period
 
 
+def test_an_agreement_with_targets_added(world, same_as_full):
+    from partners import services as partner_services
+    from partners.models import Partner
+
+    partner = Partner.objects.order_by("code").first()
+    targets = [
+        {"indicator": "td4.1.referrals_received", "year": AS_OF.year, "value": 7},
+        {"indicator": "td4.1.referral_registration_rate", "year": AS_OF.year, "value": 55.5},
+    ]
+    year = {"starts_on": D(AS_OF.year, 1, 1), "ends_on": D(AS_OF.year, 12, 31)}
+    partner_services.agreement_create(
+        actor=world.actor, partner=partner, referral_target_per_year=3, targets=targets, **year
+    )
+    same_as_full(world)
+
+
 def test_a_first_action_moved(world, same_as_full):
     started = Action.objects.exclude(status="planned").order_by("trajectory_id", "started_on", "pk")
     trajectories = in_group_trajectories(world, outflow_on__isnull=True).values("pk")

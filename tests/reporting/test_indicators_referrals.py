@@ -30,7 +30,7 @@ def referrals(db):
     ocmw = factories.PartnerFactory(code="ocmw", kind="local_authority")
     PartnerAgreement.objects.create(partner=agii, starts_on=D(2023, 1, 1), ends_on=D(2024, 12, 31),
                                     objectives=["td4.1"], referral_target_per_year=120)  # fmt: skip
-    # Two agreements overlap 2024 for ocmw: the one covering most of the year counts.
+    # Two agreements cover 2024 for ocmw: their targets add up (indicators.md "Targets").
     PartnerAgreement.objects.create(partner=ocmw, starts_on=D(2023, 1, 1), ends_on=D(2024, 2, 29),
                                     objectives=["td4.1"], referral_target_per_year=30)  # fmt: skip
     PartnerAgreement.objects.create(partner=ocmw, starts_on=D(2024, 3, 1), ends_on=D(2025, 2, 28),
@@ -65,7 +65,7 @@ def test_referrals_received_with_decisions_up_to_as_of(admin_client, compute, re
     assert _rows(admin_client, "td4.1.referrals_received", by="partner") == [
         ("2023", {"partner": "agii"}, 1, {"accepted": 1, "rejected": 0, "registered": 1, "target": 120}),
         ("2024", {"partner": "agii"}, 4, {"accepted": 3, "rejected": 1, "registered": 2, "target": 120}),
-        ("2024", {"partner": "ocmw"}, 2, {"accepted": 0, "rejected": 0, "registered": 0, "target": 40}),
+        ("2024", {"partner": "ocmw"}, 2, {"accepted": 0, "rejected": 0, "registered": 0, "target": 70}),
     ]
     kinds = _rows(admin_client, "td4.1.referrals_received", by="partner_kind", period_from="2024")
     assert kinds == [
@@ -104,7 +104,14 @@ def test_referral_counts_are_suppressed_but_targets_are_not(reporting_client, co
         ("2024", {}, 6, {"accepted": None, "rejected": None, "registered": None, "target": None}),
     ]
     rows = _rows(reporting_client, "td4.1.referrals_received", by="partner", period_from="2024")
-    assert rows == [("2024", {"partner": "agii"}, None, None), ("2024", {"partner": "ocmw"}, None, None)]
+    # The rows are suppressed, the agreements' targets (not about people) are shown.
+    hidden = {"accepted": None, "rejected": None, "registered": None}
+    assert rows == [
+        ("2024", {"partner": "agii"}, None, {**hidden, "target": 120}),
+        ("2024", {"partner": "ocmw"}, None, {**hidden, "target": 70}),
+    ]
+    body = values(reporting_client, "td4.1.referrals_received", by="partner", period_from="2024")
+    assert all(r["suppressed"] for r in body["results"])
 
 
 def test_referral_registration_rate_within_30_days(admin_client, compute, referrals):

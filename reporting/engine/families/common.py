@@ -80,3 +80,43 @@ PROTECTED = (
 def horizons(values: list[int]) -> str:
     """A one-column derived table `h(n)` of the given horizons."""
     return " UNION ALL ".join(f"SELECT {int(v)} AS n" for v in values)
+
+
+def agreement_targets(d: Dialect, code: str, referral_target: bool = False) -> str:
+    """Cells of the `partner` breakdown of year periods: the agreements' target for indicator `code`, in tenths.
+
+    indicators.md "Targets": the sum of the `targets` of that indicator and
+    year over the partner's agreements (started by as_of) that cover any day
+    of the year, plus, with `referral_target`, their `referral_target_per_year`;
+    no cell (so null) where none exists.
+    """
+    covers = (
+        "JOIN reporting_runperiod c ON c.run_id = %(run)s AND c.period_type = 'year' "
+        "AND a.starts_on <= c.ends_on AND a.ends_on >= c.starts_on"
+    )
+    quoted = "'" + code.replace("'", "''") + "'"
+    if d.vendor == "postgresql":
+        committed = f"""
+            SELECT c.period_type, c.period, a.partner_id AS partner,
+                CAST(ROUND(CAST(e.value ->> 'value' AS NUMERIC) * 10) AS BIGINT) AS target
+            FROM partners_partneragreement a CROSS JOIN LATERAL jsonb_array_elements(a.targets) e
+            {covers} AND c.period = (e.value ->> 'year')
+            WHERE a.starts_on <= %(as_of)s AND e.value ->> 'indicator' = {quoted}"""
+    else:
+        committed = f"""
+            SELECT c.period_type, c.period, a.partner_id AS partner,
+                CAST(ROUND(json_extract(e.value, '$.value') * 10) AS INTEGER) AS target
+            FROM partners_partneragreement a, json_each(a.targets) e
+            {covers} AND c.period = CAST(json_extract(e.value, '$.year') AS TEXT)
+            WHERE a.starts_on <= %(as_of)s AND json_extract(e.value, '$.indicator') = {quoted}"""
+    parts = [committed]
+    if referral_target:
+        parts.append(f"""
+            SELECT c.period_type, c.period, a.partner_id AS partner, a.referral_target_per_year * 10 AS target
+            FROM partners_partneragreement a {covers}
+            WHERE a.referral_target_per_year IS NOT NULL AND a.starts_on <= %(as_of)s""")
+    return f"""
+        SELECT period_type, period, 'partner' AS grp, partner AS b1, NULL AS b2, SUM(target) AS target
+        FROM ({" UNION ALL ".join(parts)}) t
+        GROUP BY period_type, period, partner
+    """

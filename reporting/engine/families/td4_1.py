@@ -2,7 +2,7 @@
 
 from ...catalogue import BY_CODE
 from ..sql import Dialect, Spec
-from .common import COMPLETE
+from .common import COMPLETE, agreement_targets
 
 FAMILY = "td4_1"
 EARLIEST = ["SELECT MIN(referred_on) FROM partners_referral"]
@@ -48,29 +48,6 @@ IN_PERIODS = (
 )
 
 
-def _agreement_targets(d: Dialect) -> str:
-    """Cells of the `partner` breakdown of year periods: the agreement's yearly referral target.
-
-    The agreement in force for the year is the one (with a target, started by
-    as_of) that covers most days of the year; on a tie the later one.
-    """
-    last = "CASE WHEN a.ends_on < c.ends_on THEN a.ends_on ELSE c.ends_on END"
-    first = "CASE WHEN a.starts_on > c.starts_on THEN a.starts_on ELSE c.starts_on END"
-    return f"""
-        SELECT period_type, period, 'partner' AS grp, partner AS b1, NULL AS b2, target
-        FROM (
-            SELECT c.period_type, c.period, a.partner_id AS partner, a.referral_target_per_year AS target,
-                ROW_NUMBER() OVER (PARTITION BY c.period, a.partner_id
-                    ORDER BY {d.days_between(last, first)} DESC, a.starts_on DESC, a.id DESC) AS rn
-            FROM partners_partneragreement a
-            JOIN reporting_runperiod c ON c.run_id = %(run)s AND c.period_type = 'year'
-                AND a.starts_on <= c.ends_on AND a.ends_on >= c.starts_on
-            WHERE a.referral_target_per_year IS NOT NULL AND a.starts_on <= %(as_of)s
-        ) t
-        WHERE rn = 1
-    """
-
-
 def referrals_received(d: Dialect) -> Spec:
     units = f"""
         SELECT c.period_type, c.period, {COMPLETE}, x.partner AS d_partner, x.partner_kind AS d_partner_kind,
@@ -86,7 +63,7 @@ def referrals_received(d: Dialect) -> Spec:
         units,
         {"numerator": "COUNT(*)", "s1": "SUM(accepted)", "s2": "SUM(rejected)", "s3": "SUM(registered)"},
         ctes=[_referrals(d)],
-        cells=_agreement_targets(d),
+        cells=agreement_targets(d, "td4.1.referrals_received", referral_target=True),
         cell_measures={"s4": "target"},
     )
 
@@ -111,6 +88,8 @@ def referral_registration_rate(d: Dialect) -> Spec:
         {"numerator": "SUM(registered)", "denominator": "SUM(eligible)"},
         mature="MIN(eligible)",
         ctes=[_referrals(d)],
+        cells=agreement_targets(d, "td4.1.referral_registration_rate"),
+        cell_measures={"s4": "target"},
     )
 
 
