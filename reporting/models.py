@@ -207,7 +207,10 @@ class IndicatorValue(models.Model):
     separated, "" for totals); `b1`/`b2` hold their values. `horizon` and `a1`
     hold the always-carried dimensions. Percentages and days are stored in
     exact tenths (`value_tenths`); `s1`..`s4` are the indicator's statistics
-    slots as the catalogue names them.
+    slots as the catalogue names them. `complementary` is the one field set
+    after the write, at publication: the row is hidden from callers whose
+    cells are suppressed because a small cell could otherwise be derived from
+    it (engine/suppression.py).
     """
 
     run = models.ForeignKey(IndicatorRun, on_delete=models.CASCADE, related_name="+", db_index=False)
@@ -228,6 +231,8 @@ class IndicatorValue(models.Model):
     s4 = models.BigIntegerField(null=True)
     mature = models.BooleanField(default=True)
     complete = models.BooleanField(default=True)
+    # db_default: the engine's INSERT ... SELECT statements do not name it.
+    complementary = models.BooleanField(default=False, db_default=False)
 
     class Meta:
         indexes = [

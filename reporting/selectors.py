@@ -26,7 +26,7 @@ PERIOD_PATTERNS = {
 }
 VALUE_FIELDS = (
     "period", "horizon", "a1", "b1", "b2", "numerator", "denominator", "value_tenths",
-    "s1", "s2", "s3", "s4", "mature", "complete",
+    "s1", "s2", "s3", "s4", "mature", "complete", "complementary",
 )  # fmt: skip
 
 
@@ -132,7 +132,7 @@ def _small(n: int | None, k: int) -> bool:
 
 def shape_row(ind: Indicator, row: tuple, breakdown: Breakdown, *, suppress: bool, k: int) -> dict:
     """One result of the values API, with small cells suppressed when `suppress`."""
-    period, horizon, a1, b1, b2, num, den, tenths, s1, s2, s3, s4, mature, complete = row
+    period, horizon, a1, b1, b2, num, den, tenths, s1, s2, s3, s4, mature, complete, complementary = row
     slots = {"numerator": num, "value": tenths, "s1": s1, "s2": s2, "s3": s3, "s4": s4}
     dimensions: dict = {}
     for dim in ind.always:
@@ -147,7 +147,8 @@ def shape_row(ind: Indicator, row: tuple, breakdown: Breakdown, *, suppress: boo
             hidden = _small(num, k) or _small(den, k) or (num is not None and den is not None and _small(den - num, k))
         else:
             hidden = _small(num, k)
-        if hidden:
+        # Or hidden at publication, lest it give a small cell away by subtraction (engine/suppression.py).
+        if hidden or complementary:
             # An agreement's target is not about people: shown in a suppressed row too.
             kept = {t.key: _target(slots[t.slot]) for t in ind.stat_keys if t.kind == "target"}
             return {

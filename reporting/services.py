@@ -29,6 +29,7 @@ from trajectories.services import today
 
 from .api import answers
 from .engine import CODE_VERSION, families, incremental, runner
+from .engine.suppression import complementary_suppress
 from .models import (
     IN_FLIGHT,
     IndicatorRun,
@@ -303,8 +304,11 @@ def run_publish(*, run_id: int) -> None:
             else:
                 superseded = False
                 runner.publish_incremental_blocks(run)
-        elif run.publish:
-            runner.publish_blocks(run)
+                complementary_suppress(run, served=True)
+        else:
+            complementary_suppress(run, served=False)
+            if run.publish:
+                runner.publish_blocks(run)
         if run.kind != RunKind.INCREMENTAL or not superseded:
             IndicatorRun.objects.filter(pk=run_id, status=RunStatus.RUNNING).update(
                 status=RunStatus.SUCCEEDED, finished_at=timezone.now(), heartbeat_at=timezone.now()
