@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("reporting", "0003_indicatorrun_requeued_and_more"),
+        ("reporting", "0005_method_texts_of_agreement_targets"),
     ]
 
     operations = [
