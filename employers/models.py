@@ -342,6 +342,10 @@ class Campaign(models.Model):
     audience = models.CharField(_("audience"), max_length=12, choices=Audience.choices)
     potential_reach = models.PositiveIntegerField(_("potential reach"))
     measured_reach = models.PositiveIntegerField(_("measured reach"), null=True, blank=True)
+    # The partners that organised it with the employment service (answer 1e's joint actions); none: the service alone.
+    partners = models.ManyToManyField(
+        "partners.Partner", verbose_name=_("partners"), related_name="campaigns", blank=True
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     objects = CampaignQuerySet.as_manager()

@@ -408,27 +408,37 @@ def vacancy_check_delete(*, actor, vacancy_check: VacancyCheck) -> None:
     record_changes(actor=actor, model=VacancyCheck, changes=[Change(pk, before, None)])
 
 
+def _campaign_snapshot(campaign: Campaign) -> dict:
+    """The campaign's fields and the codes of the partners that organised it."""
+    return {**snapshot(campaign), "partners": sorted(campaign.partners.values_list("code", flat=True))}
+
+
 @transaction.atomic
-def campaign_create(*, actor, **fields: Any) -> Campaign:
+def campaign_create(*, actor, partners=None, **fields: Any) -> Campaign:
     campaign = Campaign.objects.create(**{k: v for k, v in fields.items() if k in CAMPAIGN_FIELDS})
-    record_change(actor=actor, instance=campaign, before=None, after=snapshot(campaign))
+    if partners:
+        campaign.partners.set(partners)
+    record_change(actor=actor, instance=campaign, before=None, after=_campaign_snapshot(campaign))
     return campaign
 
 
 @transaction.atomic
-def campaign_update(*, actor, campaign: Campaign, **fields: Any) -> Campaign:
-    before = snapshot(campaign)
+def campaign_update(*, actor, campaign: Campaign, partners=None, **fields: Any) -> Campaign:
+    """`partners` None leaves them as they are; a list replaces them."""
+    before = _campaign_snapshot(campaign)
     for key, value in fields.items():
         if key in CAMPAIGN_FIELDS:
             setattr(campaign, key, value)
     campaign.save()
-    record_change(actor=actor, instance=campaign, before=before, after=snapshot(campaign))
+    if partners is not None:
+        campaign.partners.set(partners)
+    record_change(actor=actor, instance=campaign, before=before, after=_campaign_snapshot(campaign))
     return campaign
 
 
 @transaction.atomic
 def campaign_delete(*, actor, campaign: Campaign) -> None:
-    before, pk = snapshot(campaign), campaign.pk
+    before, pk = _campaign_snapshot(campaign), campaign.pk
     campaign.delete()
     record_changes(actor=actor, model=Campaign, changes=[Change(pk, before, None)])
 

@@ -127,6 +127,14 @@ TARGET_EN = (
     "cooperation agreements that cover any day of the year (for referrals received also the referral target per "
     "year); null where there is none. The target is never suppressed."
 )
+CAMPAIGN_PARTNER_NL = (
+    " Per partner telt een gezamenlijke campagne één keer voor elke partner die ze mee organiseerde (none: de "
+    "dienst alleen), met haar volledige bereik; de partnerrijen tellen dus niet op tot het totaal."
+)
+CAMPAIGN_PARTNER_EN = (
+    " By partner, a joint campaign counts once for each partner that organised it (none: the service alone), with "
+    "its full reach; the partner rows therefore do not add up to the total."
+)
 
 INTAKE_DIMS = (
     "region", "office", "age_band", "gender", "residence_status", "education_level", "dutch_level",
@@ -255,11 +263,11 @@ INDICATORS: list[Indicator] = [
     Indicator(
         "td2.2.employer_campaigns", "count", "Campagnes naar werkgevers", "Employer campaigns",
         "Aantal campagnes met doelstelling td2.2 gehouden in de periode; stats geeft de som van het potentiële en "
-        "het gemeten bereik.",
+        "het gemeten bereik." + CAMPAIGN_PARTNER_NL + TARGET_NL,
         "Number of campaigns with objective td2.2 held in the period; stats give the sums of potential and measured "
-        "reach.",
-        ("audience",), disclosive=False,
-        stats=(Stat("potential_reach", "s1"), Stat("measured_reach", "s2")), family="td2",
+        "reach." + CAMPAIGN_PARTNER_EN + TARGET_EN,
+        ("audience", "partner"), disclosive=False,
+        stats=(Stat("potential_reach", "s1"), Stat("measured_reach", "s2"), TARGET), family="td2",
     ),
     # SD3 / TD3.1 / TD3.2 ---------------------------------------------------
     Indicator(
@@ -272,10 +280,12 @@ INDICATORS: list[Indicator] = [
     ),
     Indicator(
         "td3.1.campaigns", "count", "Sensibiliseringscampagnes", "Awareness campaigns",
-        "Aantal campagnes met doelstelling td3.1 gehouden in de periode; stats als bij td2.2.",
-        "Number of campaigns with objective td3.1 held in the period; stats as for td2.2.",
-        ("audience",), disclosive=False,
-        stats=(Stat("potential_reach", "s1"), Stat("measured_reach", "s2")), family="sd3_td3",
+        "Aantal campagnes met doelstelling td3.1 gehouden in de periode; stats als bij td2.2."
+        + CAMPAIGN_PARTNER_NL + TARGET_NL,
+        "Number of campaigns with objective td3.1 held in the period; stats as for td2.2."
+        + CAMPAIGN_PARTNER_EN + TARGET_EN,
+        ("audience", "partner"), disclosive=False,
+        stats=(Stat("potential_reach", "s1"), Stat("measured_reach", "s2"), TARGET), family="sd3_td3",
     ),
     Indicator(
         "td3.1.complaints_received", "count", "Ontvangen klachten discriminatie", "Discrimination complaints received",

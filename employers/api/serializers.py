@@ -5,6 +5,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.validators import UniqueValidator
 
+from partners.api.serializers import PartnerCodeField
 from trajectories.api.serializers import ScopedPrimaryKeyRelatedField
 from trajectories.models import Action
 
@@ -166,7 +167,10 @@ class VacancyCheckSerializer(serializers.ModelSerializer):
 
 
 class CampaignSerializer(serializers.ModelSerializer):
+    # The partners that organised it with the employment service, by code (default empty: the service alone).
+    partners = PartnerCodeField(many=True, required=False)
+
     class Meta:
         model = Campaign
-        fields = ["id", "objective", "title", "held_on", "audience", "potential_reach", "measured_reach"]
+        fields = ["id", "objective", "title", "held_on", "audience", "potential_reach", "measured_reach", "partners"]
         extra_kwargs = {"measured_reach": {"required": False}}

@@ -178,7 +178,7 @@ class VacancyCheckViewSet(ScopedMixin, ServiceWriteMixin, viewsets.ModelViewSet)
 class CampaignViewSet(ScopedMixin, ServiceWriteMixin, viewsets.ModelViewSet):
     """Campaigns: the programme team's (admin only)."""
 
-    queryset = Campaign.objects.order_by("id")
+    queryset = Campaign.objects.prefetch_related("partners").order_by("id")
     serializer_class = CampaignSerializer
     filterset_class = CampaignFilter
     read_roles = write_roles = frozenset()

@@ -112,12 +112,38 @@ def test_admin_records_a_campaign(admin_client):
         "audience": "employers",
         "potential_reach": 250,
         "measured_reach": None,
+        "partners": [],
     }
     r = admin_client.patch(f"{CAMPAIGNS}{r.json()['id']}/", {"measured_reach": 180})
     assert r.json()["measured_reach"] == 180
     assert ChangeRecord.objects.filter(model="employers.campaign").count() == 2
     assert admin_client.get(CAMPAIGNS, {"objective": "td2.2"}).json()["count"] == 1
     assert admin_client.get(CAMPAIGNS, {"objective": "td9"}).status_code == 400
+
+
+def test_a_joint_campaign_names_its_partners(admin_client, django_assert_max_num_queries):
+    from tests import factories
+
+    factories.PartnerFactory(code="agii", kind="integration_agency")
+    factories.PartnerFactory(code="vvsg", kind="local_authority")
+    r = admin_client.post(CAMPAIGNS, campaign_body(partners=["vvsg", "agii"]), format="json")
+    assert r.status_code == 201, r.json()
+    campaign = r.json()
+    assert sorted(campaign["partners"]) == ["agii", "vvsg"]
+    record = ChangeRecord.objects.get(model="employers.campaign")
+    assert record.after["partners"] == ["agii", "vvsg"]
+    # A patch without partners keeps them; a list replaces them.
+    r = admin_client.patch(f"{CAMPAIGNS}{campaign['id']}/", {"measured_reach": 10}, format="json")
+    assert sorted(r.json()["partners"]) == ["agii", "vvsg"]
+    r = admin_client.patch(f"{CAMPAIGNS}{campaign['id']}/", {"partners": ["agii"]}, format="json")
+    assert r.json()["partners"] == ["agii"]
+    last = ChangeRecord.objects.filter(model="employers.campaign").order_by("id").last()
+    assert (last.before["partners"], last.after["partners"]) == (["agii", "vvsg"], ["agii"])
+    assert admin_client.post(CAMPAIGNS, campaign_body(partners=["nope"]), format="json").status_code == 400
+    for n in range(5):
+        admin_client.post(CAMPAIGNS, campaign_body(title=f"c{n}", partners=["agii", "vvsg"]), format="json")
+    with django_assert_max_num_queries(4):
+        assert admin_client.get(CAMPAIGNS).json()["count"] == 6
 
 
 @pytest.mark.parametrize(
@@ -145,11 +171,12 @@ def test_campaigns_are_admin_only(request, client_name):
 
 
 def test_campaign_list_query_count(admin_client, django_assert_max_num_queries):
+    # 3 queries, and one that fetches the partners of every campaign on the page.
     for _ in range(3):
         admin_client.post(CAMPAIGNS, campaign_body())
-    with django_assert_max_num_queries(3):
+    with django_assert_max_num_queries(4):
         assert admin_client.get(CAMPAIGNS).json()["count"] == 3
     for _ in range(20):
         admin_client.post(CAMPAIGNS, campaign_body())
-    with django_assert_max_num_queries(3):
+    with django_assert_max_num_queries(4):
         assert admin_client.get(CAMPAIGNS).json()["count"] == 23

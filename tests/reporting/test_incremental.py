@@ -183,6 +183,18 @@ def test_an_agreement_with_targets_added(world, same_as_full):
     same_as_full(world)
 
 
+def test_a_campaigns_partners_changed(world, same_as_full):
+    from employers import services as employer_services
+    from employers.models import Campaign
+    from partners.models import Partner
+
+    campaign = Campaign.objects.filter(objective="td2.2", held_on__year=2023).order_by("id").first()
+    assert campaign is not None
+    partners = list(Partner.objects.order_by("code")[:2])
+    employer_services.campaign_update(actor=world.actor, campaign=campaign, partners=partners)
+    same_as_full(world)
+
+
 def test_a_first_action_moved(world, same_as_full):
     started = Action.objects.exclude(status="planned").order_by("trajectory_id", "started_on", "pk")
     trajectories = in_group_trajectories(world, outflow_on__isnull=True).values("pk")

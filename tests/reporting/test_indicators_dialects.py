@@ -122,9 +122,12 @@ def _varied_data(region_office) -> None:
             DiscriminationComplaintGround.objects.create(complaint=k, ground=g)
         VacancyCheck.objects.create(vacancy_reference=f"v{i}", checked_on=received, discriminatory=rng.random() < 0.3,
                                     measure=rng.choice(["none", "adjusted", "removed"]))  # fmt: skip
-        Campaign.objects.create(objective=rng.choice(["td2.2", "td3.1"]), title="c", held_on=received,
-                                audience=rng.choice(["employers", "public"]), potential_reach=rng.randint(0, 999),
-                                measured_reach=rng.choice([None, rng.randint(0, 99)]))  # fmt: skip
+        campaign = Campaign.objects.create(
+            objective=rng.choice(["td2.2", "td3.1"]), title="c", held_on=received,
+            audience=rng.choice(["employers", "public"]), potential_reach=rng.randint(0, 999),
+            measured_reach=rng.choice([None, rng.randint(0, 99)]),
+        )  # fmt: skip
+        campaign.partners.set(rng.sample(partners, rng.choice([0, 0, 1, 2])))  # joint campaigns too
         PerceptionSurvey.objects.create(measured_on=received, question="q", source="s", sample_size=rng.randint(1, 999),
                                         agree_share=decimal.Decimal(rng.randint(0, 1000)) / 10)  # fmt: skip
     for month in range(1, 13):
@@ -136,8 +139,11 @@ def _varied_data(region_office) -> None:
     for p in partners[:2]:
         PartnerAgreement.objects.create(partner=p, starts_on=D(2022, 3, 1), ends_on=D(2023, 6, 30),
                                         referral_target_per_year=rng.randint(10, 99))  # fmt: skip
+        targets = [{"indicator": code, "year": year, "value": rng.randint(0, 500) / 10}
+                   for code in ("td4.1.referrals_received", "td4.1.referral_registration_rate",
+                                "td2.2.employer_campaigns", "td3.1.campaigns") for year in (2023, 2024)]  # fmt: skip
         PartnerAgreement.objects.create(partner=p, starts_on=D(2023, 7, 1), ends_on=D(2025, 6, 30),
-                                        referral_target_per_year=rng.randint(10, 99))  # fmt: skip
+                                        referral_target_per_year=rng.randint(10, 99), targets=targets)  # fmt: skip
     for i in range(80):
         referred = _day(rng, D(2022, 1, 1), 950)
         history = [{"status": "received", "on": referred.isoformat(), "at": "2024-01-01T00:00:00+00:00"}]
@@ -191,7 +197,7 @@ def test_postgres_and_sqlite_compute_the_same_values(region_office, compute):
             for model in [*SOURCE_MODELS, *ENGINE_MODELS]:
                 editor.create_model(model)
         sqlite.disable_constraint_checking()  # only the tables the engine reads are copied
-        copy_rows([*SOURCE_MODELS, IndicatorRun], connection, sqlite, convert=_plain)
+        copy_rows([*SOURCE_MODELS, Campaign.partners.through, IndicatorRun], connection, sqlite, convert=_plain)
         with connection.cursor() as read, sqlite.cursor() as write:
             read.execute(
                 "SELECT run_id, period_type, period, starts_on, ends_on FROM reporting_runperiod WHERE run_id = %s",

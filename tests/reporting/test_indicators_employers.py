@@ -154,19 +154,19 @@ def _rows(client, code, **params):
 def test_campaigns_with_reach_are_not_suppressed(reporting_client, compute, monitoring):
     compute(AS_OF)
     assert _rows(reporting_client, "td2.2.employer_campaigns") == [
-        ("2024", {}, 3, False, {"potential_reach": 1700, "measured_reach": 450}),
+        ("2024", {}, 3, False, {"potential_reach": 1700, "measured_reach": 450, "target": None}),
     ]
     assert _rows(reporting_client, "td2.2.employer_campaigns", by="audience") == [
-        ("2024", {"audience": "employers"}, 2, False, {"potential_reach": 1500, "measured_reach": 400}),
-        ("2024", {"audience": "public"}, 1, False, {"potential_reach": 200, "measured_reach": 50}),
+        ("2024", {"audience": "employers"}, 2, False, {"potential_reach": 1500, "measured_reach": 400, "target": None}),
+        ("2024", {"audience": "public"}, 1, False, {"potential_reach": 200, "measured_reach": 50, "target": None}),
     ]
     assert _rows(reporting_client, "td3.1.campaigns") == [
-        ("2024", {}, 1, False, {"potential_reach": 10000, "measured_reach": 3000}),
+        ("2024", {}, 1, False, {"potential_reach": 10000, "measured_reach": 3000, "target": None}),
     ]
     # June holds one campaign whose reach was not measured: the sum is null.
     june = {"period_type": "month", "period_from": "2024-06", "period_to": "2024-06"}
     assert _rows(reporting_client, "td2.2.employer_campaigns", **june) == [
-        ("2024-06", {}, 1, False, {"potential_reach": 500, "measured_reach": None}),
+        ("2024-06", {}, 1, False, {"potential_reach": 500, "measured_reach": None, "target": None}),
     ]
 
 

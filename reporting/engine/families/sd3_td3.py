@@ -113,7 +113,7 @@ def mentoring(d: Dialect) -> Spec:
 def specs(d: Dialect) -> list[Spec]:
     return [
         perception(d),
-        campaigns("td3.1.campaigns", "td3.1"),
+        campaigns(d, "td3.1.campaigns", "td3.1"),
         complaints_received(d),
         complaints_timely(d),
         vacancy_checks(d),

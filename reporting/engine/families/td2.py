@@ -2,7 +2,7 @@
 
 from ...catalogue import BY_CODE
 from ..sql import SUM, Dialect, Spec
-from .common import COMPLETE, in_calendar
+from .common import COMPLETE, agreement_targets, in_calendar
 
 FAMILY = "td2"
 EARLIEST = [
@@ -47,20 +47,54 @@ def competence_gap_share(d: Dialect) -> Spec:
     )
 
 
-def campaigns(code: str, objective: str) -> Spec:
-    """Campaigns of one objective held in the period, with the sums of their reach (not disclosive)."""
+def campaigns(d: Dialect, code: str, objective: str) -> Spec:
+    """Campaigns of one objective held in the period, with the sums of their reach (not disclosive).
+
+    A joint campaign counts once for each partner that organised it (`none`:
+    the service alone): one unit per campaign and partner, counted as distinct
+    campaigns, so that it counts once in the totals and by audience. The reach
+    sums are cell figures over distinct campaigns (a campaign's reach once per
+    cell), and by partner and year the agreements' targets are added.
+    """
+
+    def held(join: str = "") -> str:
+        return f"""
+            FROM employers_campaign k
+            JOIN reporting_runperiod c ON c.run_id = %(run)s AND k.held_on >= c.starts_on
+                AND k.held_on <= c.ends_on
+            {join}
+            WHERE k.objective = '{objective}' AND k.held_on <= %(as_of)s"""
+
+    organised = "LEFT JOIN employers_campaign_partners p ON p.campaign_id = k.id"
+    partner = "COALESCE(p.partner_id, 'none')"
     units = f"""
-        SELECT c.period_type, c.period, {COMPLETE}, k.audience AS d_audience,
-            k.potential_reach, k.measured_reach
-        FROM employers_campaign k
-        JOIN reporting_runperiod c ON c.run_id = %(run)s AND k.held_on >= c.starts_on AND k.held_on <= c.ends_on
-        WHERE k.objective = '{objective}' AND k.held_on <= %(as_of)s
+        SELECT c.period_type, c.period, {COMPLETE}, k.id AS campaign_id, k.audience AS d_audience,
+            {partner} AS d_partner
+        {held(organised)}
     """
     # measured_reach: the sum of the campaigns whose reach was measured; null when none was.
+    reach = "k.potential_reach AS potential_reach, k.measured_reach AS measured_reach, CAST(NULL AS BIGINT) AS target"
+    cells = f"""
+        SELECT period_type, period, grp, b1, b2, SUM(potential_reach) AS potential_reach,
+            SUM(measured_reach) AS measured_reach, SUM(target) AS target
+        FROM (
+            SELECT c.period_type, c.period, '' AS grp, NULL AS b1, NULL AS b2, {reach} {held()}
+            UNION ALL
+            SELECT c.period_type, c.period, 'audience', k.audience, NULL, {reach} {held()}
+            UNION ALL
+            SELECT c.period_type, c.period, 'partner', {partner}, NULL, {reach} {held(organised)}
+            UNION ALL
+            SELECT period_type, period, grp, b1, b2, CAST(NULL AS BIGINT), CAST(NULL AS BIGINT), CAST(target AS BIGINT)
+            FROM ({agreement_targets(d, code)}) t
+        ) x
+        GROUP BY period_type, period, grp, b1, b2
+    """
     return Spec(
         BY_CODE[code],
         units,
-        {"numerator": "COUNT(*)", "s1": "SUM(potential_reach)", "s2": "SUM(measured_reach)"},
+        {"numerator": "COUNT(DISTINCT campaign_id)"},
+        cells=cells,
+        cell_measures={"s1": "potential_reach", "s2": "measured_reach", "s4": "target"},
     )
 
 
@@ -68,5 +102,5 @@ def specs(d: Dialect) -> list[Spec]:
     return [
         technical_screenings(d),
         competence_gap_share(d),
-        campaigns("td2.2.employer_campaigns", "td2.2"),
+        campaigns(d, "td2.2.employer_campaigns", "td2.2"),
     ]
