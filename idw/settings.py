@@ -136,6 +136,7 @@ INSTALLED_APPS = [
     "employers",
     "partners",
     "reporting",
+    "privacy",
 ]
 
 MIDDLEWARE = [
@@ -301,6 +302,7 @@ else:
 
 IDW_SUPPRESSION_THRESHOLD = env_int("IDW_SUPPRESSION_THRESHOLD", 5, minimum=1)
 IDW_REFERRAL_RETENTION_DAYS = env_int("IDW_REFERRAL_RETENTION_DAYS", 180, minimum=1)
+IDW_READ_AUDIT_RETENTION_DAYS = env_int("IDW_READ_AUDIT_RETENTION_DAYS", 730, minimum=1)
 IDW_REQUIRE_SERVICES = env_bool("IDW_REQUIRE_SERVICES", False)
 
 # Production hardening; `check --deploy` is clean when DEBUG is off.
@@ -346,3 +348,9 @@ CELERY_BEAT_SCHEDULE.update(
         },
     }
 )
+
+# privacy: prune the read audit after IDW_READ_AUDIT_RETENTION_DAYS, nightly.
+CELERY_BEAT_SCHEDULE["privacy-prune-read-audit"] = {
+    "task": "privacy.prune_read_audit",
+    "schedule": crontab(hour=3, minute=30),
+}

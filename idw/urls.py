@@ -16,6 +16,7 @@ api_v1 = [
     path("", include("employers.api.urls")),
     path("", include("partners.api.urls")),
     path("", include("reporting.api.urls")),
+    path("", include("privacy.urls")),
 ]
 
 urlpatterns = [

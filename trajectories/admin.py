@@ -20,6 +20,8 @@ from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
+from privacy.read_audit import ReadAuditAdminMixin
+
 from . import services
 from .lexicon import get_version
 from .models import (
@@ -326,7 +328,7 @@ class TrajectoryInline(ReadOnlyMixin, admin.TabularInline):
 
 
 @admin.register(JobSeeker)
-class JobSeekerAdmin(ScopedAdmin):
+class JobSeekerAdmin(ReadAuditAdminMixin, ScopedAdmin):
     list_display = [
         "last_name",
         "first_name",

@@ -12,6 +12,7 @@ from rest_framework.views import APIView
 
 from accounts.models import Role
 from idw.api.viewsets import ReferenceViewSet, ScopedMixin, ServiceWriteMixin
+from privacy.read_audit import ReadAuditMixin
 from trajectories.models import JobSeeker
 
 from .. import selectors, services
@@ -85,7 +86,7 @@ class ScreeningViewSet(
         return services.screening_create(actor=self.request.user, **serializer.validated_data)
 
 
-class CompetenceProfileView(APIView):
+class CompetenceProfileView(ReadAuditMixin, APIView):
     """`GET /api/v1/jobseekers/{id}/competences/`: each competence's latest score.
 
     `?format=html` gives a printable page in Dutch that the job seeker can hand to an employer.
@@ -104,6 +105,7 @@ class CompetenceProfileView(APIView):
     )
     def get(self, request, pk: int):
         job_seeker = get_object_or_404(JobSeeker.objects.for_user(request.user), pk=pk)
+        self.read_audit_add(job_seeker_ids=[job_seeker.pk])
         rows = list(selectors.competence_profile(job_seeker_id=job_seeker.pk))
         # What the printable page shows besides the contract's fields.
         self.printable = {"job_seeker": job_seeker, "rows": rows}

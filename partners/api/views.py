@@ -8,6 +8,7 @@ from accounts.models import Role
 from idw.api.errors import flatten_errors
 from idw.api.schema import FLAT_ERRORS_SCHEMA
 from idw.api.viewsets import ReferenceViewSet, ScopedMixin, ServiceWriteMixin
+from privacy.read_audit import ReadAuditMixin
 
 from .. import services
 from ..filters import ReferralFilter
@@ -101,12 +102,15 @@ TRANSITION_RESPONSES = {
     ),
     retrieve=extend_schema(description="Another partner's referral is a 404."),
 )
-class ReferralViewSet(ScopedMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class ReferralViewSet(
+    ReadAuditMixin, ScopedMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
     """Referrals (toeleidingen): partner systems post, mediators and admin handle."""
 
     queryset = Referral.objects.order_by("updated_at", "id")
     serializer_class = ReferralSerializer
     filterset_class = ReferralFilter
+    read_audit_person, read_audit_referral = "job_seeker_id", "pk"
     read_roles = frozenset({Role.MEDIATOR, Role.PARTNER})
     write_roles = NOBODY_BUT_ADMIN
     action_roles = {

@@ -6,6 +6,7 @@ from rest_framework.response import Response
 
 from accounts.models import Role
 from idw.api.viewsets import ReferenceViewSet, ScopedMixin, ServiceWriteMixin
+from privacy.read_audit import ReadAuditMixin
 
 from .. import services
 from ..filters import ActionFilter, JobSeekerFilter, TrajectoryFilter
@@ -43,6 +44,7 @@ class CaseViewSet(ScopedMixin, ServiceWriteMixin, viewsets.GenericViewSet):
 
 
 class JobSeekerViewSet(
+    ReadAuditMixin,
     CaseViewSet,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
@@ -80,8 +82,10 @@ class JobSeekerViewSet(
         return Response(ResidenceStatusSerializer(period).data, status=status.HTTP_201_CREATED)
 
 
-class TrajectoryViewSet(CaseViewSet, viewsets.ModelViewSet):
+class TrajectoryViewSet(ReadAuditMixin, CaseViewSet, viewsets.ModelViewSet):
     """Trajectories from intake to outflow: one open per person, never overlapping, no future dates."""
+
+    read_audit_person = "job_seeker_id"
 
     queryset = Trajectory.objects.order_by("id")
     serializer_class = TrajectorySerializer
