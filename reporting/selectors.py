@@ -11,12 +11,16 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db import connection
 from django.db.models import F, Q
 from django.db.models.functions import Collate
 
-from .catalogue import Indicator, Stat
+from accounts.models import Role, role_of
+
+from .catalogue import BY_CODE, OBJECTIVE_ORDER, OBJECTIVES, Indicator, Stat
 from .models import IndicatorBlock, IndicatorRun, IndicatorValue, RunKind, RunStatus, ServedBlock
+from .objectives import monitoring
 
 MAX_ROWS = 50_000  # api.md: a larger answer is a 400 asking for a narrower range
 PERIOD_PATTERNS = {
@@ -195,3 +199,129 @@ def _stat_value(stat: Stat, slots: dict, n: int | None, *, suppress: bool, k: in
     if stat.kind == "person_count" and suppress and _small(raw, k):
         return None
     return raw
+
+
+# The values and objectives reads, shared by the API and the dashboard -------------------
+
+
+class TooManyRows(Exception):
+    """More than MAX_ROWS rows: the caller asks for a narrower range."""
+
+
+def suppressed_for(user, ind: Indicator) -> bool:
+    """Whether `user` sees `ind`'s small cells suppressed: the one place this is decided (api.md)."""
+    return ind.disclosive and role_of(user) != Role.ADMIN
+
+
+@dataclass(frozen=True)
+class ValuesQuery:
+    """A valid values request, normalised."""
+
+    ind: Indicator
+    period_type: str
+    period_from: str | None = None
+    period_to: str | None = None
+    named: tuple[str, ...] = ()
+    run_id: int | None = None
+
+    @property
+    def grouping(self) -> tuple[str, ...]:
+        return tuple(self.ind.canonical(list(self.named)) or ())
+
+    @property
+    def breakdown(self) -> Breakdown:
+        return Breakdown(self.grouping, list(self.named))
+
+    def selection(self) -> tuple:
+        return (self.period_type, self.period_from, self.period_to, self.named, self.run_id)
+
+
+@dataclass(frozen=True)
+class Served:
+    """Which runs serve a values query: per period, and all of them (for the ETag)."""
+
+    blocks: dict[str, int]
+    run_ids: list[int]
+
+
+def values_served(query: ValuesQuery) -> Served:
+    """The blocks that serve `query`; raises NotServed (nothing published, unknown run or indicator)."""
+    code = query.ind.code
+    run = succeeded_full_run(query.run_id) if query.run_id else None
+    blocks = block_runs(code, query.period_type, query.period_from, query.period_to, run)
+    run_ids = sorted(set(blocks.values())) or [run.pk if run else 0]
+    if not blocks and run is None:
+        run_ids = sorted(set(ServedBlock.objects.filter(indicator=code).values_list("run_id", flat=True)))
+    return Served(blocks, run_ids)
+
+
+def values_results(query: ValuesQuery, served: Served, *, suppress: bool) -> list[dict]:
+    """The results of the values API for `query`, suppressed when `suppress`; raises TooManyRows."""
+    breakdown = query.breakdown
+    rows = value_rows(query.ind, query.period_type, served.blocks, breakdown)
+    if len(rows) > MAX_ROWS:
+        raise TooManyRows
+    k = settings.IDW_SUPPRESSION_THRESHOLD
+    return [shape_row(query.ind, row, breakdown, suppress=suppress, k=k) for row in rows]
+
+
+def values_for(query: ValuesQuery, *, user) -> tuple[dict | None, list[dict]]:
+    """(the served run's summary, the results) as `user` may see them: what the dashboard shows."""
+    served = values_served(query)
+    results = values_results(query, served, suppress=suppressed_for(user, query.ind))
+    summaries = run_summaries(served.run_ids)
+    return (summaries[-1] if summaries else None), results
+
+
+OBJECTIVE_ROW_KEYS = ("period", "dimensions", "value", "suppressed", "mature", "complete")
+
+
+def objectives_for(*, user, from_year: int | None = None, to_year: int | None = None) -> list[dict]:
+    """Question (c): each objective's yearly totals, in plan order, as `user` may see them.
+
+    Without years: the three years before the served run's `as_of`, and its year.
+    Raises NotServed before any publication.
+    """
+    blocks = {
+        (indicator, period): run_id
+        for indicator, period, run_id in ServedBlock.objects.filter(period_type="year").values_list(
+            "indicator", "period", "run_id"
+        )
+    }
+    if not blocks:
+        raise NotServed
+    latest = run_summaries(set(blocks.values()))[-1]
+    to_year = to_year if to_year is not None else latest["as_of"].year
+    from_year = from_year if from_year is not None else latest["as_of"].year - 3
+    periods = [str(y) for y in range(from_year, to_year + 1)]
+    rows = (
+        IndicatorValue.objects.filter(
+            indicator__in=list(BY_CODE),
+            period_type="year",
+            grouping="",
+            run_id__in=set(blocks.values()),
+            period__in=periods,
+        )
+        .order_by("indicator", "period", "horizon", "a1")
+        .values_list("indicator", "run_id", *VALUE_FIELDS)
+    )
+    k = settings.IDW_SUPPRESSION_THRESHOLD
+    by_indicator: dict[str, list[dict]] = {}
+    totals = Breakdown((), [])
+    for indicator, run_id, *row in rows:
+        ind = BY_CODE.get(indicator)
+        if ind is None or blocks.get((indicator, row[0])) != run_id:
+            continue
+        shaped = shape_row(ind, tuple(row), totals, suppress=suppressed_for(user, ind), k=k)
+        by_indicator.setdefault(indicator, []).append({key: shaped[key] for key in OBJECTIVE_ROW_KEYS})
+    body = []
+    for code, name_nl, name_en in sorted(OBJECTIVES, key=lambda o: OBJECTIVE_ORDER.index(o[0])):
+        indicators = [
+            {"code": ind.code, "unit": ind.unit, "rows": by_indicator.get(ind.code, [])}
+            for ind in BY_CODE.values()
+            if ind.objective == code
+        ]
+        body.append(
+            {"code": code, "name_nl": name_nl, "name_en": name_en, **monitoring(code), "indicators": indicators}
+        )
+    return body

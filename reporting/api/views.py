@@ -6,36 +6,29 @@ views read the catalogue, runs and value rows, nothing else.
 
 from __future__ import annotations
 
-import csv
-import hashlib
-import io
 import json
-from dataclasses import dataclass
 
 from django.conf import settings
 from django.http import HttpResponse
 from django.utils.translation import get_language
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
-from openpyxl import Workbook
-from rest_framework import mixins, status, viewsets
+from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.exceptions import NotFound
 from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.models import Role
-from accounts.permissions import role_of
 from idw.api.errors import Conflict, error_response
 from idw.api.viewsets import ServiceWriteMixin
 from trajectories import lexicon
 
 from .. import selectors, services
-from ..catalogue import BY_CODE, OBJECTIVE_ORDER, OBJECTIVES, Indicator
-from ..models import IndicatorDefinition, IndicatorRun, IndicatorValue, MediatorTraining, PerceptionSurvey, ServedBlock
+from ..catalogue import BY_CODE, Indicator
+from ..models import IndicatorDefinition, IndicatorRun, MediatorTraining, PerceptionSurvey
 from ..models import ToolUsage as ToolUsageModel
-from ..objectives import monitoring
-from . import answers
+from . import answers, formats
 from .serializers import (
     IndicatorSerializer,
     LexiconSerializer,
@@ -145,92 +138,66 @@ class RunViewSet(mixins.RetrieveModelMixin, mixins.ListModelMixin, viewsets.Gene
         return Response(RunSerializer(run).data, status=status.HTTP_202_ACCEPTED if created else status.HTTP_200_OK)
 
 
-# Values --------------------------------------------------------------------------
+# Values: parse -> selector -> render ------------------------------------------------
 
 
-def _neutralise(cell):
-    """Text that a spreadsheet would run as a formula gets a leading quote; numbers stay numbers."""
-    if isinstance(cell, str) and cell[:1] in ("=", "+", "-", "@"):
-        return "'" + cell
-    return cell
+class ValuesQuerySerializer(serializers.Serializer):
+    """The values endpoint's parameters, checked against the indicator (`context["indicator"]`)."""
+
+    period_type = serializers.CharField(required=False, allow_blank=True)
+    period_from = serializers.CharField(required=False, allow_blank=True)
+    period_to = serializers.CharField(required=False, allow_blank=True)
+    by = serializers.CharField(required=False, allow_blank=True)
+    run = serializers.CharField(required=False, allow_blank=True)
+
+    def validate(self, attrs) -> selectors.ValuesQuery:
+        ind: Indicator = self.context["indicator"]
+        errors: dict[str, list[str]] = {}
+        period_type = attrs.get("period_type")
+        if period_type not in selectors.PERIOD_PATTERNS:
+            errors["period_type"] = ["Required: year, quarter or month."]
+        else:
+            for name in ("period_from", "period_to"):
+                value = attrs.get(name)
+                if value and not selectors.PERIOD_PATTERNS[period_type].match(value):
+                    errors[name] = [f"Not a {period_type} period."]
+        named = [d.strip() for d in attrs.get("by", "").split(",") if d.strip()]
+        named = [d for d in named if d not in ind.always]
+        if ind.canonical(named) is None or len(named) > 2:
+            errors["by"] = ["Not a supported dimension or pair of this indicator."]
+        run_id = attrs.get("run")
+        if run_id is not None and not run_id.isdigit():
+            errors["run"] = ["Not a run id."]
+        if errors:
+            raise serializers.ValidationError(errors)
+        return selectors.ValuesQuery(
+            ind=ind,
+            period_type=period_type,
+            period_from=attrs.get("period_from") or None,
+            period_to=attrs.get("period_to") or None,
+            named=tuple(named),
+            run_id=int(run_id) if run_id else None,
+        )
 
 
-def _flat(ind: Indicator, results: list[dict], dims: list[str]) -> tuple[list[str], list[list]]:
-    stat_keys = [s.key for s in ind.stat_keys]
-    header = ["period", *dims, "numerator", "denominator", "value", "suppressed", "mature", "complete"]
-    header += [f"stats.{k}" for k in stat_keys]
-    rows = []
-    for r in results:
-        stats = r["stats"] or {}
-        row = [r["period"], *[r["dimensions"].get(d) for d in dims], r["numerator"], r["denominator"], r["value"]]
-        row += [r["suppressed"], r["mature"], r["complete"], *[stats.get(k) for k in stat_keys]]
-        rows.append(row)
-    return header, rows
+def render_values(query: selectors.ValuesQuery, results: list[dict], run: dict | None, tag: str, fmt: str, media):
+    """The rendered answer (JSON, CSV or XLSX) of `results`."""
+    ind = query.ind
+    if fmt in ("csv", "xlsx"):
+        header, rows = formats.flat(ind, results, [*ind.always, *query.named])
+        filename = f"{ind.code}-{query.period_type}.{fmt}"
+        if fmt == "csv":
+            return answers.Answer(tag, "text/csv; charset=utf-8", formats.csv_bytes(header, rows), filename)
+        return answers.Answer(tag, XLSXRenderer.media_type, formats.xlsx_bytes(header, rows), filename)
+    body = {"indicator": ind.code, "run": run, "results": results}
+    return answers.Answer(tag, "application/json", JSONRenderer().render(body, media))
 
 
-def _csv(header: list[str], rows: list[list]) -> bytes:
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(header)
-    for row in rows:
-        cells = []
-        for cell in row:
-            if cell is None:
-                cells.append("")
-            elif isinstance(cell, bool):
-                cells.append("true" if cell else "false")
-            else:
-                cells.append(_neutralise(cell))
-        writer.writerow(cells)
-    return out.getvalue().encode("utf-8")
+class _Early(Exception):
+    """An answer decided before the rows are read (a 304, or a 400 for too many rows)."""
 
-
-def _xlsx(header: list[str], rows: list[list]) -> bytes:
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet("values")
-    sheet.append(header)
-    for row in rows:
-        sheet.append([_neutralise(cell) for cell in row])
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
-
-
-def _etag(*parts) -> str:
-    return '"' + hashlib.sha256("|".join(str(p) for p in parts).encode()).hexdigest()[:32] + '"'
-
-
-def _not_modified(request, etag: str) -> bool:
-    header = request.headers.get("If-None-Match", "")
-    return etag in [t.strip() for t in header.split(",")] or header.strip() == "*"
-
-
-def _with_cache_headers(response, etag: str):
-    response["ETag"] = etag
-    response["Vary"] = "Authorization"
-    return response
-
-
-@dataclass(frozen=True)
-class _ValuesQuery:
-    """A valid values request, normalised: what its answer depends on besides what is served."""
-
-    ind: Indicator
-    period_type: str
-    period_from: str | None
-    period_to: str | None
-    grouping: tuple[str, ...]
-    named: tuple[str, ...]
-    run_id: int | None
-    suppress: bool
-    k: int
-    media_type: str
-    fmt: str
-
-    def parts(self) -> tuple:
-        """What the ETag and the cache key are derived from (with the runs served, and the language)."""
-        selection = (self.period_type, self.period_from, self.period_to, self.named, self.run_id)
-        return (self.ind.code, selection, "suppressed" if self.suppress else "full", self.k, self.fmt, self.media_type)
+    def __init__(self, response):
+        self.response = response
 
 
 class IndicatorValuesView(APIView):
@@ -257,86 +224,47 @@ class IndicatorValuesView(APIView):
         ind = BY_CODE.get(code)
         if ind is None:
             raise NotFound
-        query = self._query(request, ind)
-        if not isinstance(query, _ValuesQuery):
-            return query
-        if query.run_id is None:
-            # What is served changes only on publication: answers are cached per publication.
-            key = answers.key_for(*query.parts(), get_language())
-            result = answers.fetch(key, lambda: self._answer(query))
-        else:
-            # A pinned run may be cleaned up without a publication: answered uncached.
-            result = self._answer(query, request)
-        if not isinstance(result, answers.Answer):
-            return result
-        if _not_modified(request, result.etag):
-            return _with_cache_headers(HttpResponse(status=304), result.etag)
-        return _with_cache_headers(result.response(), result.etag)
+        params = ValuesQuerySerializer(data=request.query_params.dict(), context={"indicator": ind})
+        if not params.is_valid():
+            return error_response(params.errors)
+        query: selectors.ValuesQuery = params.validated_data
+        suppress = selectors.suppressed_for(request.user, ind)
+        fmt, media = request.accepted_renderer.format, request.accepted_media_type
+        parts = (ind.code, query.selection(), "suppressed" if suppress else "full")
+        parts += (settings.IDW_SUPPRESSION_THRESHOLD, fmt, media)
 
-    def _query(self, request, ind: Indicator) -> _ValuesQuery | HttpResponse:
-        """The request's parameters checked and normalised, or the 400 naming what is wrong."""
-        q = request.query_params
-        errors: dict[str, list[str]] = {}
-        period_type = q.get("period_type")
-        if period_type not in selectors.PERIOD_PATTERNS:
-            errors["period_type"] = ["Required: year, quarter or month."]
-        else:
-            for name in ("period_from", "period_to"):
-                value = q.get(name)
-                if value and not selectors.PERIOD_PATTERNS[period_type].match(value):
-                    errors[name] = [f"Not a {period_type} period."]
-        named = [d.strip() for d in q.get("by", "").split(",") if d.strip()]
-        named = [d for d in named if d not in ind.always]
-        grouping = ind.canonical(named)
-        if grouping is None or len(named) > 2:
-            errors["by"] = ["Not a supported dimension or pair of this indicator."]
-        run_id = q.get("run")
-        if run_id is not None and not run_id.isdigit():
-            errors["run"] = ["Not a run id."]
-        if errors:
-            return error_response(errors)
-        return _ValuesQuery(
-            ind=ind,
-            period_type=period_type,
-            period_from=q.get("period_from") or None,
-            period_to=q.get("period_to") or None,
-            grouping=tuple(grouping),
-            named=tuple(named),
-            run_id=int(run_id) if run_id else None,
-            suppress=ind.disclosive and role_of(request.user) != Role.ADMIN,
-            k=settings.IDW_SUPPRESSION_THRESHOLD,
-            media_type=request.accepted_media_type,
-            fmt=request.accepted_renderer.format,
-        )
+        def answer(conditional):
+            try:
+                served = selectors.values_served(query)
+            except selectors.NotServed:
+                raise NotFound
+            tag = formats.etag(served.run_ids, *parts)
+            if conditional and formats.not_modified(request, tag):
+                raise _Early(formats.with_cache_headers(HttpResponse(status=304), tag))
+            try:
+                results = selectors.values_results(query, served, suppress=suppress)
+            except selectors.TooManyRows:
+                raise _Early(error_response({"non_field_errors": ["More than 50,000 rows: ask for a narrower range."]}))
+            summaries = selectors.run_summaries(served.run_ids) if fmt not in ("csv", "xlsx") else []
+            return render_values(query, results, summaries[-1] if summaries else None, tag, fmt, media)
 
-    def _answer(self, query: _ValuesQuery, request=None) -> answers.Answer | HttpResponse:
-        """The rendered answer; given the `request`, its If-None-Match is answered before the rows are read."""
-        ind, code = query.ind, query.ind.code
         try:
-            run = selectors.succeeded_full_run(query.run_id) if query.run_id else None
-            blocks = selectors.block_runs(code, query.period_type, query.period_from, query.period_to, run)
-        except selectors.NotServed:
-            raise NotFound
-        run_ids = sorted(set(blocks.values())) or [run.pk if run else 0]
-        if not blocks and run is None:
-            run_ids = sorted(set(ServedBlock.objects.filter(indicator=code).values_list("run_id", flat=True)))
-        etag = _etag(run_ids, *query.parts())
-        if request is not None and _not_modified(request, etag):
-            return _with_cache_headers(HttpResponse(status=304), etag)
-        breakdown = selectors.Breakdown(query.grouping, list(query.named))
-        rows = selectors.value_rows(ind, query.period_type, blocks, breakdown)
-        if len(rows) > selectors.MAX_ROWS:
-            return error_response({"non_field_errors": ["More than 50,000 rows: ask for a narrower range."]})
-        results = [selectors.shape_row(ind, row, breakdown, suppress=query.suppress, k=query.k) for row in rows]
-        if query.fmt in ("csv", "xlsx"):
-            header, flat = _flat(ind, results, [*ind.always, *query.named])
-            filename = f"{code}-{query.period_type}.{query.fmt}"
-            if query.fmt == "csv":
-                return answers.Answer(etag, "text/csv; charset=utf-8", _csv(header, flat), filename)
-            return answers.Answer(etag, XLSXRenderer.media_type, _xlsx(header, flat), filename)
-        summaries = selectors.run_summaries(run_ids)
-        body = {"indicator": code, "run": summaries[-1] if summaries else None, "results": results}
-        return answers.Answer(etag, "application/json", JSONRenderer().render(body, query.media_type))
+            if query.run_id is None:
+                # What is served changes only on publication: answers are cached per publication.
+                result = answers.fetch(answers.key_for(*parts, get_language()), lambda: answer(False))
+            else:
+                # A pinned run may be cleaned up without a publication: answered uncached.
+                result = answer(True)
+        except _Early as early:
+            return early.response
+        if formats.not_modified(request, result.etag):
+            return formats.with_cache_headers(HttpResponse(status=304), result.etag)
+        return formats.with_cache_headers(result.response(), result.etag)
+
+
+class ObjectivesQuerySerializer(serializers.Serializer):
+    from_year = serializers.RegexField(r"^\d{4}$", required=False, error_messages={"invalid": "A year, YYYY."})
+    to_year = serializers.RegexField(r"^\d{4}$", required=False, error_messages={"invalid": "A year, YYYY."})
 
 
 class ObjectivesView(APIView):
@@ -349,63 +277,14 @@ class ObjectivesView(APIView):
         responses={200: ObjectiveSerializer(many=True), 400: OpenApiResponse(OpenApiTypes.OBJECT)},
     )
     def get(self, request):
-        errors = {}
-        years = {}
-        for name in ("from_year", "to_year"):
-            value = request.query_params.get(name)
-            if value is not None:
-                if not value.isdigit() or len(value) != 4:
-                    errors[name] = ["A year, YYYY."]
-                else:
-                    years[name] = int(value)
-        if errors:
-            return error_response(errors)
-        blocks = dict(
-            ((indicator, period), run_id)
-            for indicator, period, run_id in ServedBlock.objects.filter(period_type="year").values_list(
-                "indicator", "period", "run_id"
-            )
-        )
-        if not blocks:
+        params = ObjectivesQuerySerializer(data=request.query_params.dict())
+        if not params.is_valid():
+            return error_response(params.errors)
+        years = {name: int(value) for name, value in params.validated_data.items()}
+        try:
+            return Response(selectors.objectives_for(user=request.user, **years))
+        except selectors.NotServed:
             raise NotFound
-        latest = selectors.run_summaries(set(blocks.values()))[-1]
-        to_year = years.get("to_year", latest["as_of"].year)
-        from_year = years.get("from_year", latest["as_of"].year - 3)
-        periods = [str(y) for y in range(from_year, to_year + 1)]
-        rows = (
-            IndicatorValue.objects.filter(
-                indicator__in=list(BY_CODE),
-                period_type="year",
-                grouping="",
-                run_id__in=set(blocks.values()),
-                period__in=periods,
-            )
-            .order_by("indicator", "period", "horizon", "a1")
-            .values_list("indicator", "run_id", *selectors.VALUE_FIELDS)
-        )
-        admin = role_of(request.user) == Role.ADMIN
-        k = settings.IDW_SUPPRESSION_THRESHOLD
-        by_indicator: dict[str, list[dict]] = {}
-        totals = selectors.Breakdown((), [])
-        for indicator, run_id, *row in rows:
-            ind = BY_CODE.get(indicator)
-            if ind is None or blocks.get((indicator, row[0])) != run_id:
-                continue
-            shaped = selectors.shape_row(ind, tuple(row), totals, suppress=ind.disclosive and not admin, k=k)
-            by_indicator.setdefault(indicator, []).append(
-                {key: shaped[key] for key in ("period", "dimensions", "value", "suppressed", "mature", "complete")}
-            )
-        body = []
-        for code, name_nl, name_en in sorted(OBJECTIVES, key=lambda o: OBJECTIVE_ORDER.index(o[0])):
-            indicators = [
-                {"code": ind.code, "unit": ind.unit, "rows": by_indicator.get(ind.code, [])}
-                for ind in BY_CODE.values()
-                if ind.objective == code
-            ]
-            body.append(
-                {"code": code, "name_nl": name_nl, "name_en": name_en, **monitoring(code), "indicators": indicators}
-            )
-        return Response(body)
 
 
 # Monitoring inputs -----------------------------------------------------------------

@@ -255,11 +255,11 @@ def test_csv_has_a_header_and_neutralised_text(reporting_client, admin_client, s
 
 
 def test_csv_and_xlsx_neutralise_formula_text_and_keep_numbers(admin_client, small_cells, monkeypatch):
-    from reporting.api import views
+    from reporting.api import formats
 
-    assert views._neutralise("=SUM(A1)") == "'=SUM(A1)"
-    assert views._neutralise("-1") == "'-1" and views._neutralise("@x") == "'@x" and views._neutralise("+3") == "'+3"
-    assert views._neutralise(-5.0) == -5.0 and views._neutralise("<25") == "<25"
+    assert formats.neutralise("=SUM(A1)") == "'=SUM(A1)"
+    assert formats.neutralise("-1") == "'-1" and formats.neutralise("@x") == "'@x" and formats.neutralise("+3") == "'+3"
+    assert formats.neutralise(-5.0) == -5.0 and formats.neutralise("<25") == "<25"
     r = admin_client.get(URL.format("td1.1.duration"), {"period_type": "year", "period_from": "2023", "format": "xlsx"})
     assert r.status_code == 200
     sheet = load_workbook(io.BytesIO(r.content)).active
