@@ -137,6 +137,7 @@ INSTALLED_APPS = [
     "partners",
     "reporting",
     "privacy",
+    "dashboard",
 ]
 
 MIDDLEWARE = [

@@ -3,6 +3,8 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from accounts.views import login_view, logout_view
+
 from .api.ping import PingView
 from .health import healthz
 
@@ -25,5 +27,15 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="docs"),
     path("admin/", admin.site.urls),
+    path("login/", login_view, name="login"),
+    path("logout/", logout_view, name="logout"),
+    # The browsable API's "Log in" link (shown on its 401) goes to the same page.
+    path(
+        "",
+        include(
+            ([path("login/", login_view, name="login"), path("logout/", logout_view, name="logout")], "rest_framework")
+        ),
+    ),
+    path("dashboard/", include("dashboard.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
 ]

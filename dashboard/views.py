@@ -1,0 +1,316 @@
+"""The programme team's dashboard (ui.md): server-rendered pages, reporting and admin only.
+
+Every number comes through `reporting.selectors` with the caller's
+suppression (`selectors.suppressed_for`), exactly as `/api/v1/reporting/`
+serves it to the same user; the CSV and XLSX links are the API's own export
+of the same query.
+"""
+
+from __future__ import annotations
+
+import functools
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.http import HttpResponseForbidden, HttpResponseNotAllowed, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
+from accounts.models import Role, role_of
+from idw.pages import lang_code, page_language
+from reporting import selectors, services
+from reporting.api.views import ValuesQuerySerializer
+from reporting.catalogue import BY_CODE
+from reporting.models import IndicatorRun, RunStatus
+
+from . import tables
+from .charts import Series, line_chart
+
+DASHBOARD_ROLES = frozenset({Role.REPORTING, Role.ADMIN})
+OVERVIEW_YEARS = 4
+
+
+def dashboard_page(view):
+    """Login required (to /login/), then reporting or admin; every other role is 403."""
+
+    @functools.wraps(view)
+    @page_language
+    def wrapped(request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return HttpResponseRedirect(reverse("login") + "?" + urlencode({"next": request.get_full_path()}))
+        if role_of(request.user) not in DASHBOARD_ROLES:
+            return HttpResponseForbidden(_("The dashboard is for the programme team (reporting and admin)."))
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+def _nl() -> bool:
+    return get_language() != "en"
+
+
+def _name(ind) -> str:
+    return ind.name_nl if _nl() else ind.name_en
+
+
+def _base_context(request, **extra) -> dict:
+    query = request.GET.copy()
+    query.pop("lang", None)
+    run = services.served_run()
+    return {
+        "query_nolang": query.urlencode(),
+        "lang": lang_code(request),
+        "served": run,
+        "is_admin": role_of(request.user) == Role.ADMIN,
+        "labels": _labels(),
+        **extra,
+    }
+
+
+def _labels() -> dict:
+    return {
+        "suppressed": _("suppressed"),
+        "incomplete": _("period not complete"),
+        "immature": _("cohort not mature"),
+        "estimate": _("estimate"),
+    }
+
+
+def _figure(ind, results, *, title, fixed=None, named=(), small=False, x_label="") -> dict:
+    always = ind.always
+    if fixed is None:
+        fixed = tables.always_key(results[0], always) if results else ()
+    periods, series = tables.chart_series(results, always=always, fixed=fixed, named=list(named))
+    unit = {"percentage": "%", "days": _("days"), "count": _("number")}[ind.unit]
+    svg = line_chart(
+        periods,
+        series,
+        title=title,
+        y_label=unit,
+        x_label=x_label,
+        estimate_label=_("estimate"),
+        width=420 if small else 760,
+        height=200 if small else 320,
+        legend=not small or len(series) > 1,
+    )
+    return {"svg": svg, "table": tables.arrange(results, always=always, named=list(named)), "always": always}
+
+
+def _latest(results: list[dict]) -> dict | None:
+    """The last period's first row: the overview's 'latest value'."""
+    if not results:
+        return None
+    last = results[-1]["period"]
+    return next(r for r in results if r["period"] == last)
+
+
+# Pages --------------------------------------------------------------------------------
+
+
+@dashboard_page
+def overview(request):
+    context = _base_context(request)
+    try:
+        objectives = selectors.objectives_for(user=request.user)
+    except selectors.NotServed:
+        objectives = []
+    for objective in objectives:
+        objective["name"] = objective["name_nl"] if _nl() else objective["name_en"]
+        objective["monitoring"] = objective.get("monitoring_nl" if _nl() else "monitoring_en", [])
+        for item in objective["indicators"]:
+            ind = BY_CODE[item["code"]]
+            item["name"] = _name(ind)
+            item["figure"] = _figure(ind, item["rows"], title=_name(ind), small=True) if item["rows"] else None
+            item["latest"] = _latest(item["rows"])
+    context["objectives"] = objectives
+    context["run"] = _run_in_view(request)
+    return render(request, "dashboard/overview.html", context)
+
+
+def _run_in_view(request) -> IndicatorRun | None:
+    """The run an admin started and follows (`?run=`), or the one in flight."""
+    if role_of(request.user) != Role.ADMIN:
+        return None
+    run_id = request.GET.get("run", "")
+    if run_id.isdigit():
+        return IndicatorRun.objects.filter(pk=int(run_id)).first()
+    return IndicatorRun.objects.filter(status__in=[RunStatus.QUEUED, RunStatus.RUNNING]).order_by("-pk").first()
+
+
+@dashboard_page
+def run_start(request):
+    """Admin: request a full run (today, current lexicon, published), then follow it on the overview."""
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    if role_of(request.user) != Role.ADMIN:
+        return HttpResponseForbidden(_("Only the programme team's admin starts runs."))
+    try:
+        run, _created = services.indicator_run_request()
+    except services.RunConflict as conflict:
+        run = conflict.run
+        messages.warning(request, _("Run %(id)s with other parameters is in flight.") % {"id": run.pk})
+    return HttpResponseRedirect(
+        reverse("dashboard:overview") + "?" + urlencode({"run": run.pk, "lang": lang_code(request)})
+    )
+
+
+@dashboard_page
+def indicator(request, code: str):
+    ind = BY_CODE.get(code)
+    if ind is None:
+        return render(request, "dashboard/not_found.html", _base_context(request), status=404)
+    params = {k: request.GET.get(k, "") for k in ("period_type", "period_from", "period_to", "by")}
+    params["period_type"] = params["period_type"] or "year"
+    parsed = ValuesQuerySerializer(data={k: v for k, v in params.items() if v}, context={"indicator": ind})
+    context = _base_context(
+        request,
+        ind=ind,
+        name=_name(ind),
+        method=ind.method_nl if _nl() else ind.method_en,
+        params=params,
+        period_types=[("year", _("year")), ("quarter", _("quarter")), ("month", _("month"))],
+        dimensions=ind.by_dimensions,
+    )
+    if not parsed.is_valid():
+        context["errors"] = parsed.errors
+        return render(request, "dashboard/indicator.html", context, status=400)
+    query: selectors.ValuesQuery = parsed.validated_data
+    if len(query.named) > 1:
+        context["errors"] = {"by": [_("One dimension.")]}
+        return render(request, "dashboard/indicator.html", context, status=400)
+    try:
+        run, results = selectors.values_for(query, user=request.user)
+    except selectors.NotServed:
+        run, results = None, []
+    except selectors.TooManyRows:
+        context["errors"] = {"period_from": [_("More than 50,000 rows: ask for a narrower range.")]}
+        return render(request, "dashboard/indicator.html", context, status=400)
+    # The always-carried dimensions: one value of each is charted, every value is in the table.
+    controls, fixed = [], []
+    for dim in ind.always:
+        values = []
+        for r in results:
+            if r["dimensions"][dim] not in values:
+                values.append(r["dimensions"][dim])
+        chosen = request.GET.get(dim, "")
+        value = next((v for v in values if str(v) == chosen), values[0] if values else None)
+        controls.append({"dim": dim, "values": values, "chosen": value})
+        fixed.append(value)
+    export = {k: v for k, v in params.items() if v}
+    api = reverse("indicator-values", kwargs={"code": ind.code})
+    context.update(
+        run_summary=run,
+        controls=controls,
+        figure=_figure(ind, results, title=_name(ind), fixed=tuple(fixed), named=query.named),
+        named=query.named,
+        csv_url=api + "?" + urlencode({**export, "format": "csv"}),
+        xlsx_url=api + "?" + urlencode({**export, "format": "xlsx"}),
+        api_url=api + "?" + urlencode(export),
+    )
+    return render(request, "dashboard/indicator.html", context)
+
+
+@dashboard_page
+def cohorts(request):
+    """Outflow to work by months since intake, one line per intake year; status at 36 months."""
+    ind = BY_CODE["sd1.outflow_to_work"]
+    try:
+        _run, results = selectors.values_for(selectors.ValuesQuery(ind, "year"), user=request.user)
+    except selectors.NotServed:
+        results = []
+    horizons = sorted({r["dimensions"]["horizon_months"] for r in results})
+    years = sorted({r["period"] for r in results})
+    series, cells = [], []
+    for year in years:
+        rows = {r["dimensions"]["horizon_months"]: r for r in results if r["period"] == year}
+        observed, estimated = [], []
+        for h in horizons:
+            r = rows.get(h)
+            if r is None:
+                observed.append(None)
+                estimated.append(None)
+                continue
+            cell = tables.cell_of(r, str(h), ("horizon_months",))
+            cells.append(cell)
+            shown = None if r["suppressed"] else r["value"]
+            observed.append(shown if r["mature"] else None)
+            estimate = (r.get("stats") or {}).get("cumulative_incidence")
+            estimated.append(None if r["mature"] or r["suppressed"] else estimate)
+        series.append(Series(year, observed))
+        if any(v is not None for v in estimated):
+            series.append(Series(year, estimated, estimate=True))
+    chart = line_chart(
+        [str(h) for h in horizons],
+        series,
+        title=_name(ind),
+        y_label="%",
+        x_label=_("months since intake"),
+        estimate_label=_("cumulative-incidence estimate, cohort not mature"),
+        width=760,
+        height=340,
+    )
+    status_ind = BY_CODE["sd1.status_at_horizon"]
+    try:
+        _run, status_rows = selectors.values_for(
+            selectors.ValuesQuery(status_ind, "year", named=("trajectory_type",)), user=request.user
+        )
+    except selectors.NotServed:
+        status_rows = []
+    status_rows = [r for r in status_rows if r["dimensions"]["horizon_months"] == 36]
+    status_table = tables.arrange(status_rows, always=("horizon_months", "trajectory_type"), named=["outflow_reason"])
+    context = _base_context(
+        request,
+        ind=ind,
+        name=_name(ind),
+        chart=chart,
+        horizons=horizons,
+        years=years,
+        cells={(c.period, c.series): c for c in cells},
+        grid=[
+            (y, [next((c for c in cells if c.period == y and c.series == str(h)), None) for h in horizons])
+            for y in years
+        ],
+        status_ind=status_ind,
+        status_name=_name(status_ind),
+        status_figure={"table": status_table, "always": ("horizon_months", "trajectory_type")},
+    )
+    return render(request, "dashboard/cohorts.html", context)
+
+
+@dashboard_page
+def partners(request):
+    """Referrals received, accepted and registered per partner kind and partner, with the target and the rate."""
+    received = BY_CODE["td4.1.referrals_received"]
+    rate = BY_CODE["td4.1.referral_registration_rate"]
+    sections = []
+    for dim in ("partner_kind", "partner"):
+        try:
+            _run, counts = selectors.values_for(
+                selectors.ValuesQuery(received, "year", named=(dim,)), user=request.user
+            )
+            _run, rates = selectors.values_for(selectors.ValuesQuery(rate, "year", named=(dim,)), user=request.user)
+        except selectors.NotServed:
+            counts, rates = [], []
+        rate_of = {(r["period"], r["dimensions"][dim]): r for r in rates}
+        rows = []
+        for r in counts:
+            stats = r.get("stats") or {}
+            key = (r["period"], r["dimensions"][dim])
+            rows.append(
+                {
+                    "period": r["period"],
+                    "value": r["dimensions"][dim],
+                    "received": tables.cell_of(r, str(r["dimensions"][dim]), ()),
+                    "accepted": stats.get("accepted"),
+                    "registered": stats.get("registered"),
+                    "target": stats.get("target"),
+                    "rate": tables.cell_of(rate_of[key], str(r["dimensions"][dim]), ()) if key in rate_of else None,
+                }
+            )
+        periods, series = tables.chart_series(counts, always=(), fixed=(), named=[dim])
+        chart = line_chart(periods, series, title=_name(received), y_label=_("number"), width=760, height=300)
+        sections.append({"dim": dim, "rows": rows, "chart": chart})
+    context = _base_context(request, received=received, name=_name(received), sections=sections)
+    return render(request, "dashboard/partners.html", context)

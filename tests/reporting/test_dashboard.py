@@ -1,0 +1,224 @@
+"""The programme team's dashboard (ui.md): roles, and the same numbers as the API, suppressed cells included."""
+
+import csv
+import io
+import json
+import re
+from html.parser import HTMLParser
+
+import pytest
+from django.test import Client
+
+from accounts.models import Role
+from tests import factories
+
+from .helpers import D, action, person, residence, trajectory
+
+URL = "/api/v1/reporting/indicators/{}/values/"
+
+
+@pytest.fixture
+def published(region_office, compute):
+    """2023: five trajectories (shown); 2022: four (suppressed for reporting)."""
+    ant = region_office("ANT01")
+    gnt = region_office("GNT01", "oost-vlaanderen")
+    for i in range(5):
+        p = person(ant if i else gnt)
+        if i == 0:
+            residence(p, "recognised_refugee", D(2020, 1, 1))
+        t = trajectory(p, D(2023, 3, 1 + i), outflow=D(2023, 3, 11 + 2 * i))
+        action(t, D(2023, 3, 2 + i))
+    for i in range(4):
+        trajectory(person(ant), D(2022, 3, 1 + i), outflow=D(2022, 4, 1))
+    return compute(D(2024, 6, 30))
+
+
+def session_for(role, **kw):
+    if role == Role.MEDIATOR:
+        kw.setdefault("office", factories.OfficeFactory())
+    if role == Role.PARTNER:
+        kw.setdefault("partner", factories.PartnerFactory())
+    user = factories.UserFactory(role=role, **kw)
+    client = Client()
+    client.force_login(user)
+    client.user = user
+    return client
+
+
+class Cells(HTMLParser):
+    """Every <td data-period> of a page, per <figure data-indicator>: the ui.md hooks."""
+
+    def __init__(self):
+        super().__init__()
+        self.figure = None
+        self.cells: dict[str, list[dict]] = {}
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "figure" and "data-indicator" in attrs:
+            self.figure = attrs["data-indicator"]
+            self.cells.setdefault(self.figure, [])
+        if tag == "td" and "data-period" in attrs and self.figure:
+            self.cells[self.figure].append({k[5:]: v for k, v in attrs.items() if k.startswith("data-")})
+
+
+def cells_of(html: str) -> dict[str, list[dict]]:
+    parser = Cells()
+    parser.feed(html)
+    return parser.cells
+
+
+def api_cells(results: list[dict], *, always=(), by=None) -> list[dict]:
+    out = []
+    for r in results:
+        cell = {
+            "period": r["period"],
+            "series": str(r["dimensions"][by]) if by else "total",
+            "value": "" if r["value"] is None else json.dumps(r["value"]),
+        }
+        if r["suppressed"]:
+            cell["suppressed"] = "true"
+        for dim in always:
+            cell[dim] = str(r["dimensions"][dim])
+        out.append(cell)
+    return out
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", [Role.MEDIATOR, Role.PARTNER, Role.COMPLAINTS])
+def test_other_roles_get_403_on_every_dashboard_page(role):
+    client = session_for(role)
+    for path in ["/dashboard/", "/dashboard/indicators/sd1.intake/", "/dashboard/cohorts/", "/dashboard/partners/"]:
+        assert client.get(path).status_code == 403, path
+    assert client.post("/dashboard/runs/").status_code == 403
+
+
+@pytest.mark.django_db
+def test_anonymous_is_sent_to_the_login_page():
+    response = Client().get("/dashboard/cohorts/")
+    assert response.status_code == 302
+    assert response["Location"] == "/login/?next=%2Fdashboard%2Fcohorts%2F"
+
+
+@pytest.mark.django_db
+def test_pages_answer_before_any_publication():
+    client = session_for(Role.REPORTING)
+    for path in ["/dashboard/", "/dashboard/indicators/sd1.intake/", "/dashboard/cohorts/", "/dashboard/partners/"]:
+        response = client.get(path)
+        assert response.status_code == 200, path
+    assert client.get("/dashboard/indicators/nope/").status_code == 404
+
+
+@pytest.mark.django_db
+def test_bad_parameters_are_a_400_page_not_a_500():
+    client = session_for(Role.REPORTING)
+    for params in [{"period_type": "week"}, {"period_from": "20x3"}, {"by": "shoe_size"}, {"by": "region,gender"}]:
+        response = client.get("/dashboard/indicators/sd1.intake/", params)
+        assert response.status_code == 400, params
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("code", "params", "always", "by"),
+    [
+        ("sd1.intake", {"period_type": "year"}, (), None),
+        ("sd1.intake", {"period_type": "year", "by": "age_band"}, (), "age_band"),
+        ("sd1.intake", {"period_type": "quarter", "by": "region"}, (), "region"),
+        ("sd1.outflow_to_work", {"period_type": "year", "by": "region"}, ("horizon_months",), "region"),
+        ("td1.1.duration", {"period_type": "year"}, ("segment",), None),
+    ],
+)
+def test_the_indicator_page_shows_the_apis_values_for_a_reporting_user(published, code, params, always, by):
+    client = session_for(Role.REPORTING)
+    api = client.get(URL.format(code), params).json()["results"]
+    page = client.get(f"/dashboard/indicators/{code}/", params)
+    assert page.status_code == 200
+    shown = cells_of(page.content.decode())[code]
+    assert shown == api_cells(api, always=always, by=by)
+    assert any(c.get("suppressed") for c in shown) or code == "td1.1.duration"
+
+
+@pytest.mark.django_db
+def test_suppressed_cells_are_marked_not_zero_and_admin_sees_them(published):
+    reporting = session_for(Role.REPORTING)
+    html = reporting.get("/dashboard/indicators/sd1.intake/").content.decode()
+    cell = next(c for c in cells_of(html)["sd1.intake"] if c["period"] == "2022")
+    assert cell == {"period": "2022", "series": "total", "value": "", "suppressed": "true"}
+    assert re.search(r'data-period="2022"[^>]*class="suppressed">onderdrukt', html)
+    admin = session_for(Role.ADMIN)
+    cell = next(
+        c
+        for c in cells_of(admin.get("/dashboard/indicators/sd1.intake/").content.decode())["sd1.intake"]
+        if c["period"] == "2022"
+    )
+    assert cell == {"period": "2022", "series": "total", "value": "4"}
+
+
+@pytest.mark.django_db
+def test_the_overview_shows_the_objectives_api_for_a_reporting_user(published):
+    client = session_for(Role.REPORTING)
+    objectives = client.get("/api/v1/reporting/objectives/").json()
+    html = client.get("/dashboard/").content.decode()
+    shown = cells_of(html)
+    for objective in objectives:
+        assert f'data-objective="{objective["code"]}"' in html
+        for item in objective["indicators"]:
+            if item["rows"]:
+                ind_always = tuple(d for d in item["rows"][0]["dimensions"])
+                assert shown[item["code"]] == api_cells(item["rows"], always=ind_always), item["code"]
+    assert objectives[0]["name_nl"] in html
+    assert "Served run" in client.get("/dashboard/?lang=en").content.decode()
+
+
+@pytest.mark.django_db
+def test_the_csv_link_is_the_apis_export_of_what_is_shown(published):
+    client = session_for(Role.REPORTING)
+    html = client.get("/dashboard/indicators/sd1.intake/", {"period_type": "year", "by": "age_band"}).content.decode()
+    link = re.search(r'href="([^"]+)" data-download="csv"', html).group(1).replace("&amp;", "&")
+    assert link.startswith(URL.format("sd1.intake"))
+    rows = list(csv.reader(io.StringIO(client.get(link).content.decode())))
+    shown = cells_of(html)["sd1.intake"]
+    assert [(r[0], r[1], r[4], r[5]) for r in rows[1:]] == [
+        (c["period"], c["series"], c["value"], c.get("suppressed", "false")) for c in shown
+    ]
+
+
+@pytest.mark.django_db
+def test_cohort_and_partner_pages_carry_the_hooks(published):
+    client = session_for(Role.REPORTING)
+    api = client.get(URL.format("sd1.outflow_to_work"), {"period_type": "year"}).json()["results"]
+    html = client.get("/dashboard/cohorts/").content.decode()
+    shown = cells_of(html)["sd1.outflow_to_work"]
+    expected = [
+        {"period": r["period"], "series": str(r["dimensions"]["horizon_months"]),
+         "value": "" if r["value"] is None else json.dumps(r["value"]),
+         **({"suppressed": "true"} if r["suppressed"] else {}),
+         "horizon_months": str(r["dimensions"]["horizon_months"])}
+        for r in api
+    ]  # fmt: skip
+    assert sorted(shown, key=lambda c: (c["period"], int(c["series"]))) == sorted(
+        expected, key=lambda c: (c["period"], int(c["series"]))
+    )
+    assert client.get("/dashboard/partners/").status_code == 200
+
+
+@pytest.mark.django_db
+def test_admin_starts_a_run_and_follows_it(django_capture_on_commit_callbacks):
+    admin = session_for(Role.ADMIN)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin.post("/dashboard/runs/")
+    assert response.status_code == 302
+    run_id = re.search(r"run=(\d+)", response["Location"]).group(1)
+    page = admin.get(response["Location"]).content.decode()
+    assert f'data-run="{run_id}"' in page
+    assert 'data-run-status="succeeded"' in page  # without a broker the run ran in-process
+    reporting = session_for(Role.REPORTING)
+    assert "data-start-run" not in reporting.get("/dashboard/").content.decode()
+    assert reporting.post("/dashboard/runs/").status_code == 403
+
+
+@pytest.mark.django_db
+def test_the_overview_takes_a_constant_number_of_queries(published, django_assert_max_num_queries):
+    client = session_for(Role.REPORTING)
+    with django_assert_max_num_queries(12):
+        assert client.get("/dashboard/").status_code == 200
