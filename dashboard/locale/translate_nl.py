@@ -24,7 +24,9 @@ LOGIN = {
     "Unknown user name or wrong password, or no access to IDW.": (
         "Onbekende gebruikersnaam of fout wachtwoord, of geen toegang tot IDW."
     ),
-    "Too many failed attempts. Try again in 15 minutes.": "Te veel mislukte pogingen. Probeer het over 15 minuten opnieuw.",
+    "Too many failed attempts. Try again in 15 minutes.": (
+        "Te veel mislukte pogingen. Probeer het over 15 minuten opnieuw."
+    ),
     "User name": "Gebruikersnaam",
     "Password": "Wachtwoord",
 }
