@@ -11,8 +11,13 @@ class ApiKeyAuthentication(authentication.BaseAuthentication):
 
     def authenticate(self, request):
         header = authentication.get_authorization_header(request).split()
-        if not header or header[0].lower() != self.keyword.lower().encode():
+        if not header:
             return None
+        if header[0].lower() != self.keyword.lower().encode():
+            # `Bearer ...`, `Basic ...`: say which scheme this API uses.
+            raise exceptions.AuthenticationFailed(
+                _("Unsupported authorization scheme; send the key as `Authorization: Token <key>`.")
+            )
         if len(header) != 2:
             raise exceptions.AuthenticationFailed(_("Invalid token header."))
         try:

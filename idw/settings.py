@@ -148,6 +148,8 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "idw.api.language.ApiLanguageMiddleware",
+    # Optional trailing slash on /api/v1/ and `Location` on every 201.
+    "idw.api.routing.ApiRoutingMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",

@@ -247,6 +247,7 @@ class IntakeOutcome:
     partner_id: str | None = None
     body: dict | None = None
     at: datetime.datetime | None = None
+    differs: tuple[str, ...] = ()
 
     @property
     def referral(self) -> Referral | None:
@@ -465,7 +466,35 @@ def referrals_receive(*, actor, items: Sequence[dict[str, Any]]) -> list[IntakeO
         else:
             outcome = IntakeOutcome(409, stored_id)
         outcomes.append(outcome)
+    conflicts = {outcome.referral_id for outcome in outcomes if outcome.status == 409}
+    if conflicts:
+        differing = _differing_fields(bodies, outcomes, conflicts)
+        outcomes = [
+            IntakeOutcome(409, o.referral_id, differs=differing[i]) if o.status == 409 else o
+            for i, o in enumerate(outcomes)
+        ]
     return outcomes
+
+
+def _differing_fields(bodies: list[dict], outcomes: list[IntakeOutcome], ids: set[str]) -> dict[int, tuple[str, ...]]:
+    """The dotted paths in which each 409 item differs from the stored body
+    (one query for all of them). Once `person` is erased its fields cannot
+    be compared: `person` is named when nothing else differs."""
+    stored = {str(row["id"]): row for row in Referral.objects.filter(pk__in=ids).values("id", "person", *_BODY_SCALARS)}
+    differing: dict[int, tuple[str, ...]] = {}
+    for index, (body, outcome) in enumerate(zip(bodies, outcomes, strict=True)):
+        if outcome.status != 409:
+            continue
+        row = stored[outcome.referral_id]
+        paths = [key for key in _BODY_SCALARS if _json_value(row[key]) != body.get(key)]
+        person = row["person"]
+        if person is None:
+            if not paths:
+                paths.append("person")
+        else:
+            paths += [f"person.{key}" for key in body["person"] if person.get(key) != body["person"][key]]
+        differing[index] = tuple(paths)
+    return differing
 
 
 # Referrals: status workflow -------------------------------------------------------

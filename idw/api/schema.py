@@ -46,6 +46,15 @@ class AutoSchema(BaseAutoSchema):
             codes.append("400")
         return codes
 
+    def _get_response_headers_for_code(self, status_code, direction="response"):
+        headers = super()._get_response_headers_for_code(status_code, direction)
+        if str(status_code) == "201" and self.path.startswith("/api/v1/"):
+            headers.setdefault(
+                "Location",
+                {"schema": {"type": "string", "format": "uri"}, "description": "The URL of the created object."},
+            )
+        return headers
+
     def _get_response_bodies(self, direction="response"):
         responses = super()._get_response_bodies(direction)
         if direction != "response":

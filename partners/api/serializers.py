@@ -244,3 +244,7 @@ class ReferralBulkResponseSerializer(serializers.Serializer):
 
 class ReferralConflictSerializer(serializers.Serializer):
     external_id = serializers.ListField(child=serializers.CharField())
+    differs = serializers.ListField(
+        child=serializers.CharField(),
+        help_text="Dotted paths of the fields whose values differ from the stored body, e.g. `person.first_name`.",
+    )

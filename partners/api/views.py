@@ -134,7 +134,9 @@ class ReferralViewSet(
             ),
             409: OpenApiResponse(
                 ReferralConflictSerializer,
-                description='`{"external_id": ["already used with a different body"]}`; nothing stored.',
+                description='`{"external_id": ["already used with a different body"], '
+                '"differs": ["person.first_name"]}`: the dotted paths of the fields that differ '
+                "from the stored body; nothing stored.",
             ),
             400: REFERRAL_400,
         },
@@ -143,7 +145,10 @@ class ReferralViewSet(
         data = ReferralValidator().validate(request.data)
         (outcome,) = services.referrals_receive(actor=request.user, items=[data])
         if outcome.status == status.HTTP_409_CONFLICT:
-            return Response({"external_id": [services.CONFLICT_MESSAGE]}, status=status.HTTP_409_CONFLICT)
+            return Response(
+                {"external_id": [services.CONFLICT_MESSAGE], "differs": list(outcome.differs)},
+                status=status.HTTP_409_CONFLICT,
+            )
         created = outcome.referral
         if created is not None:  # 201: the row as this request stored it, not read back
             return Response(_represent(created), status=outcome.status)
@@ -179,7 +184,7 @@ class ReferralViewSet(
             result = results[index]
             result["status"], result["id"] = outcome.status, str(outcome.referral_id)
             if outcome.status == status.HTTP_409_CONFLICT:
-                result["errors"] = {"external_id": [services.CONFLICT_MESSAGE]}
+                result["errors"] = {"external_id": [services.CONFLICT_MESSAGE], "differs": list(outcome.differs)}
         return Response({"results": results})
 
     @extend_schema(request=ReferralAcceptSerializer, responses=TRANSITION_RESPONSES)

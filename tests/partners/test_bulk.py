@@ -42,7 +42,8 @@ def test_mixed_request_gives_one_result_per_item_in_order(partner_api, post_refe
     assert results[1]["id"] is None and list(results[1]["errors"]) == ["person.insz"]
     assert results[2]["id"] == existing and results[2]["errors"] is None
     assert results[3]["id"] == other
-    assert results[3]["errors"] == {"external_id": ["already used with a different body"]}
+    assert results[3]["errors"]["external_id"] == ["already used with a different body"]
+    assert results[3]["errors"]["differs"]
     assert results[4]["id"] == results[0]["id"] and results[4]["errors"] is None
     assert results[5]["id"] == results[0]["id"]
     assert results[0]["errors"] is None and results[6]["errors"] is None

@@ -91,7 +91,7 @@ def test_different_body_is_409_and_stores_nothing(post_referral):
     records = ChangeRecord.objects.count()
     r = post_referral(referral_body("ext-1", housing="own_housing"))
     assert r.status_code == 409
-    assert r.json() == {"external_id": ["already used with a different body"]}
+    assert r.json() == {"external_id": ["already used with a different body"], "differs": ["housing"]}
     assert Referral.objects.get().housing is None
     assert ChangeRecord.objects.count() == records
 
@@ -196,3 +196,18 @@ def test_replay_still_works_after_person_data_is_erased(post_referral, mediator)
     Referral.objects.filter(pk=referral_id).update(person=None)
     assert post_referral(referral_body("ext-1")).status_code == 200
     assert post_referral(referral_body("ext-1", reason="other")).status_code == 409
+
+
+def test_409_names_every_differing_field_as_a_dotted_path(post_referral):
+    post_referral(referral_body("ext-1"))
+    changed = referral_body("ext-1", reason="other", person={**referral_body()["person"], "first_name": "Amira"})
+    r = post_referral(changed)
+    assert r.status_code == 409
+    assert r.json()["differs"] == ["reason", "person.first_name"]
+
+
+def test_409_after_erasure_names_person_when_nothing_else_differs(post_referral):
+    post_referral(referral_body("ext-1"))
+    Referral.objects.update(person=None)
+    r = post_referral(referral_body("ext-1", n=2))
+    assert (r.status_code, r.json()["differs"]) == (409, ["person"])

@@ -81,6 +81,10 @@ class JobSeekerViewSet(
         period = services.residence_status_add(actor=request.user, job_seeker=job_seeker, **serializer.validated_data)
         return Response(ResidenceStatusSerializer(period).data, status=status.HTTP_201_CREATED)
 
+    def residence_statuses_location(self, data) -> str:
+        """A residence status has no URL of its own: the job seeker shows it."""
+        return self.reverse_action("detail", kwargs={"pk": self.kwargs["pk"]})
+
 
 class TrajectoryViewSet(ReadAuditMixin, CaseViewSet, viewsets.ModelViewSet):
     """Trajectories from intake to outflow: one open per person, never overlapping, no future dates."""
