@@ -244,6 +244,21 @@ NL = {
     "A code has letters, digits, dots, dashes and underscores.": (
         "Een code bestaat uit letters, cijfers, punten, koppeltekens en underscores."
     ),
+    # The admin start page's work lists (trajectories/worklists.py, idw/templates/admin/index.html).
+    "Referrals waiting for a decision": "Toeleidingen die op een beslissing wachten",
+    "Open trajectories without an action in 90 days": "Open trajecten zonder actie in 90 dagen",
+    "Workplace learning without a technical screening": "Werkplekleren zonder technische screening",
+    "Planned actions whose start has passed": "Geplande acties waarvan de start voorbij is",
+    "Open complaints by nearest deadline": "Open klachten volgens de eerstvolgende termijn",
+    "(erased)": "(gewist)",
+    "acknowledge by": "ontvangst bevestigen tegen",
+    "close by": "afsluiten tegen",
+    "late": "te laat",
+    "%(shown)s of %(total)s shown.": "%(shown)s van %(total)s getoond.",
+    "Nothing to do.": "Niets te doen.",
+    "Own region only": "Alleen de eigen regio",
+    "All regions": "Alle regio's",
+    "Open the list": "Naar de lijst",
 }
 
 
