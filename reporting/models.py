@@ -239,7 +239,9 @@ class IndicatorValue(models.Model):
             # Serving: one indicator, period type and breakdown, from the runs
             # that serve the requested periods.
             models.Index(fields=["indicator", "period_type", "grouping", "run", "period"], name="value_serving"),
-            models.Index(fields=["run"], name="value_run"),
+            # A run's rows (deleting a run), and one indicator's periods of a run (the
+            # complementary-suppression pass reads one indicator and year at a time).
+            models.Index(fields=["run", "indicator", "period"], name="value_run_indicator"),
         ]
 
     def __str__(self) -> str:

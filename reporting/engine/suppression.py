@@ -91,81 +91,104 @@ class Pattern:
         self.k = k
         additive = ADDITIVE[ind.code]
         # Python's order (code points) on every database, so both dialects decide alike.
-        rows.sort(key=lambda r: tuple("" if v is None else str(v) for v in r[1:8]))
+        rows.sort(key=lambda r: (r[1], r[2], r[3], -1 if r[4] is None else r[4], r[5] or "", r[6] or "", r[7] or ""))
         self.ids = [r[0] for r in rows]
-        self.keys = [r[1:8] for r in rows]  # period_type, period, grouping, horizon, a1, b1, b2
         percentage = ind.unit == "percentage"
-        self.vectors = [(r[8] or 0, r[9] or 0, (r[9] or 0) - (r[8] or 0)) if percentage else (r[8] or 0,) for r in rows]
-        self.size = [v[1] if percentage else v[0] for v in self.vectors]
-        self.hidden = [bool(r[10]) or any(_small(n, k) for n in vec) for r, vec in zip(rows, self.vectors, strict=True)]
+        if percentage:
+            self.vectors = [(r[8] or 0, r[9] or 0, (r[9] or 0) - (r[8] or 0)) for r in rows]
+            self.size = [v[1] for v in self.vectors]
+        else:
+            self.vectors = [(r[8] or 0,) for r in rows]
+            self.size = [v[0] for v in self.vectors]
         self.stored = [bool(r[10]) for r in rows]
-        # (total, parts, the components of the cells' vectors for which total = Σ parts)
-        self.relations: list[tuple[int, list[int], tuple[int, ...]]] = []
-        self._build(additive)
+        self.primary = [any(1 <= n < k for n in vec) for vec in self.vectors]
+        self.hidden = [a or b for a, b in zip(self.primary, self.stored, strict=True)]
+        # Relation r: totals[r] = Σ members[r], for the vector components holds[r] (decided when first checked).
+        self.totals: list[int] = []
+        self.members: list[list[int]] = []
+        self.holds: list[tuple[int, ...] | None] = []
+        self._build([r[1:8] for r in rows], additive)
 
-    def _build(self, additive: Additive) -> None:
-        index = {key: i for i, key in enumerate(self.keys)}
+    def _build(self, keys: list[tuple], additive: Additive) -> None:
+        index = {key: i for i, key in enumerate(keys)}
         ok = set(self.ind.by_dimensions) - additive.not_additive
+        split = {g: tuple(g.split(",")) if g else () for g in {key[2] for key in keys}}
+        dated = additive.dated
         # (total cell, what its parts break it down by) -> the parts
         parts: dict[tuple, list[int]] = defaultdict(list)
-        for i, (ptype, period, grouping, horizon, a1, b1, b2) in enumerate(self.keys):
-            dims = grouping.split(",") if grouping else []
-            base = (ptype, period)
-            fixed = (horizon, a1)
-            if len(dims) == 1 and dims[0] in ok:
-                parts[((*base, "", *fixed, None, None), grouping)].append(i)
+        for i, (ptype, period, grouping, horizon, a1, b1, b2) in enumerate(keys):
+            dims = split[grouping]
+            if len(dims) == 1:
+                if dims[0] in ok:
+                    parts[(ptype, period, "", horizon, a1, None, None, grouping)].append(i)
             elif len(dims) == 2:
                 if dims[1] in ok:  # the first dimension's cell = the pair's cells under it
-                    parts[((*base, dims[0], *fixed, b1, None), grouping)].append(i)
+                    parts[(ptype, period, dims[0], horizon, a1, b1, None, grouping)].append(i)
                 if dims[0] in ok:
-                    parts[((*base, dims[1], *fixed, b2, None), grouping)].append(i)
-            if additive.dated and ptype == "month":
-                parts[(("quarter", _quarter(period), grouping, *fixed, b1, b2), "months")].append(i)
-            elif additive.dated and ptype == "quarter":
-                parts[(("year", period[:4], grouping, *fixed, b1, b2), "quarters")].append(i)
-        for (total_key, _over), members in parts.items():
-            total = index.get(total_key)
+                    parts[(ptype, period, dims[1], horizon, a1, b2, None, grouping)].append(i)
+            if dated:
+                if ptype == "month":
+                    parts[("quarter", _quarter(period), grouping, horizon, a1, b1, b2, "months")].append(i)
+                elif ptype == "quarter":
+                    parts[("year", period[:4], grouping, horizon, a1, b1, b2, "quarters")].append(i)
+        for key, members in parts.items():
+            total = index.get(key[:7])
             # Only published relations: a total with no row is 0 and would contradict its parts.
-            if total is None:
-                continue
-            # And only the components that add up in the values (a share's cell without a unit
-            # in its state is not stored, so its denominator is missing from the parts' sum).
-            sums = [sum(self.vectors[p][c] for p in members) for c in range(len(self.vectors[total]))]
-            holds = tuple(c for c, n in enumerate(sums) if n == self.vectors[total][c])
-            if holds:
-                self.relations.append((total, members, holds))
+            if total is not None:
+                self.totals.append(total)
+                self.members.append(members)
+                self.holds.append(None)
 
-    def _unsafe(self, total: int, members: list[int], holds: tuple[int, ...]) -> bool:
-        hidden_parts = [p for p in members if self.hidden[p]]
-        if self.hidden[total]:
-            return not hidden_parts
-        if not hidden_parts:
+    def _holds(self, r: int) -> tuple[int, ...]:
+        """The components that add up in the values (a share's cell without a unit in its
+        state is not stored, so its denominator is missing from the parts' sum)."""
+        if self.holds[r] is None:
+            vectors, members, total = self.vectors, self.members[r], self.vectors[self.totals[r]]
+            self.holds[r] = tuple(c for c in range(len(total)) if sum(vectors[p][c] for p in members) == total[c])
+        return self.holds[r]
+
+    def _unsafe(self, r: int) -> bool:
+        hidden = self.hidden
+        hidden_parts = [p for p in self.members[r] if hidden[p]]
+        if hidden[self.totals[r]]:
+            unsafe = not hidden_parts
+        elif not hidden_parts:
             return False
-        if len(hidden_parts) == 1:
-            return True
-        sums = [sum(self.vectors[p][c] for p in hidden_parts) for c in holds]
-        return any(_small(n, self.k) for n in sums)
+        elif len(hidden_parts) == 1:
+            unsafe = True
+        else:
+            k = self.k
+            unsafe = any(1 <= sum(self.vectors[p][c] for p in hidden_parts) < k for c in self._holds(r))
+        return unsafe and bool(self._holds(r))
 
-    def _pick(self, total: int, members: list[int]) -> int | None:
-        shown = [p for p in members if not self.hidden[p] and any(self.vectors[p])]
+    def _pick(self, r: int) -> int | None:
+        shown = [p for p in self.members[r] if not self.hidden[p] and any(self.vectors[p])]
         if shown:
             return min(shown, key=lambda p: (self.size[p], p))
+        total = self.totals[r]
         return None if self.hidden[total] else total
 
     def solve(self) -> None:
         of_cell: dict[int, list[int]] = defaultdict(list)
-        for r, (total, members, _holds) in enumerate(self.relations):
-            of_cell[total].append(r)
+        for r, members in enumerate(self.members):
+            of_cell[self.totals[r]].append(r)
             for p in members:
                 of_cell[p].append(r)
-        queue = list(range(len(self.relations)))
-        queued = [True] * len(self.relations)
+        # Only a relation with a hidden cell can be unsafe; others join when one of their cells is hidden.
+        queued = [False] * len(self.members)
+        queue = []
+        for cell, hidden in enumerate(self.hidden):
+            if hidden:
+                for r in of_cell[cell]:
+                    if not queued[r]:
+                        queued[r] = True
+                        queue.append(r)
+        queue.sort(reverse=True)  # relations in build order, for determinism
         while queue:
             r = queue.pop()
             queued[r] = False
-            total, members, holds = self.relations[r]
-            while self._unsafe(total, members, holds):
-                cell = self._pick(total, members)
+            while self._unsafe(r):
+                cell = self._pick(r)
                 if cell is None:
                     break
                 self.hidden[cell] = True
@@ -177,18 +200,23 @@ class Pattern:
     def newly_complementary(self) -> list[int]:
         """Ids of the rows hidden by this pattern and not by primary suppression nor already stored."""
         return [
-            self.ids[i]
-            for i, vec in enumerate(self.vectors)
-            if self.hidden[i] and not self.stored[i] and not any(_small(n, self.k) for n in vec)
+            self.ids[i] for i, hidden in enumerate(self.hidden) if hidden and not self.stored[i] and not self.primary[i]
         ]
 
 
-# The rows served for one indicator and year: a run's own blocks, or the served ones.
-_ROWS = (
-    "SELECT v.id, v.period_type, v.period, v.grouping, v.horizon, v.a1, v.b1, v.b2, "
-    "v.numerator, v.denominator, v.complementary FROM {blocks} b JOIN reporting_indicatorvalue v "
-    "ON v.run_id = b.run_id AND v.indicator = b.indicator AND v.period_type = b.period_type AND v.period = b.period "
-    "WHERE b.indicator = %s AND b.period >= %s AND b.period < %s{own}"
+_COLUMNS = (
+    "v.id, v.period_type, v.period, v.grouping, v.horizon, v.a1, v.b1, v.b2, v.numerator, v.denominator, "
+    "v.complementary"
+)
+# The rows of one indicator and year: a run's own (through `value_run_indicator`), or the served ones.
+_OWN_ROWS = (
+    f"SELECT {_COLUMNS} FROM reporting_indicatorvalue v "
+    "WHERE v.run_id = %s AND v.indicator = %s AND v.period >= %s AND v.period < %s"
+)
+_SERVED_ROWS = (
+    f"SELECT {_COLUMNS} FROM reporting_servedblock b JOIN reporting_indicatorvalue v "
+    "ON v.run_id = b.run_id AND v.indicator = b.indicator AND v.period = b.period AND v.period_type = b.period_type "
+    "WHERE b.indicator = %s AND b.period >= %s AND b.period < %s"
 )
 
 
@@ -209,15 +237,13 @@ def complementary_suppress(run, *, served: bool) -> int:
     ones it did not rewrite.
     """
     k = settings.IDW_SUPPRESSION_THRESHOLD
-    blocks = "reporting_servedblock" if served else "reporting_indicatorblock"
-    own = "" if served else " AND b.run_id = %s"
     marked = 0
     years = _years(run)
     with connection.cursor() as cursor:
         for ind in protected_indicators():
             for year in years:
-                params = [ind.code, year, str(int(year) + 1)] + ([] if served else [run.pk])
-                cursor.execute(_ROWS.format(blocks=blocks, own=own), params)
+                bounds = [ind.code, year, str(int(year) + 1)]
+                cursor.execute(_SERVED_ROWS if served else _OWN_ROWS, bounds if served else [run.pk, *bounds])
                 rows = cursor.fetchall()
                 if not rows:
                     continue
