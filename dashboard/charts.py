@@ -113,8 +113,13 @@ def line_chart(
             f'<text x="{left + plot_w / 2:.1f}" y="{top + plot_h + 30}" text-anchor="middle" class="axis-label">'
             f"{escape(x_label)}</text>"
         )
+    # A series and its estimate share a name, and so a colour and a marker.
+    style: dict[str, int] = {}
+    for s in series:
+        style.setdefault(s.name, len(style))
     # Lines: one path per run of known points, so a gap stays a gap.
-    for k, s in enumerate(series):
+    for s in series:
+        k = style[s.name]
         colour, dash, marker = COLOURS[k % len(COLOURS)], DASHES[k % len(DASHES)], MARKERS[k % len(MARKERS)]
         if s.estimate:
             dash = "5 4"
@@ -139,11 +144,12 @@ def line_chart(
     # Legend.
     if legend:
         y0 = height - 18 * legend_rows + 4
-        for k, s in enumerate(series):
+        for n, s in enumerate(series):
+            k = style[s.name]
             colour, dash, marker = COLOURS[k % len(COLOURS)], DASHES[k % len(DASHES)], MARKERS[k % len(MARKERS)]
             if s.estimate:
                 dash = "5 4"
-            col, row = k % 3, k // 3
+            col, row = n % 3, n // 3
             x, y = left + col * (plot_w / 3), y0 + row * 18
             dash_attr = f' stroke-dasharray="{dash}"' if dash else ""
             stroke = f'stroke="{colour}" stroke-width="2"{dash_attr}'

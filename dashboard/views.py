@@ -247,7 +247,7 @@ def cohorts(request):
         title=_name(ind),
         y_label="%",
         x_label=_("months since intake"),
-        estimate_label=_("cumulative-incidence estimate, cohort not mature"),
+        estimate_label=_("estimate, not mature"),
         width=760,
         height=340,
     )

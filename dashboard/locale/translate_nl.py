@@ -95,7 +95,7 @@ NL = {
         "nog niet rijp is"
     ),
     "months since intake": "maanden sinds de instroom",
-    "cumulative-incidence estimate, cohort not mature": "schatting (cumulatieve incidentie), cohort niet rijp",
+    "estimate, not mature": "schatting, niet rijp",
 }
 
 ENTRY = re.compile(r'msgid "((?:[^"\\]|\\.)*)"\nmsgstr ""\n(?!")', re.M)
@@ -114,7 +114,7 @@ def fill(po: Path, table: dict, *, only: bool = False) -> list[str]:
             return match.group(0)
         return f'msgid "{msgid}"\nmsgstr "{table[msgid]}"\n'
 
-    text = ENTRY.sub(sub, text)
+    text = ENTRY.sub(sub, text).replace("#, fuzzy\n", "", 1).replace('"Language: \\n"', '"Language: nl\\n"', 1)
     if only:
         # Keep the header and this table's entries only (the rest are the root catalogue's).
         blocks = text.split("\n\n")

@@ -65,7 +65,7 @@ def page(live_server):
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-        context = browser.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=True)
+        context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="nl-BE", accept_downloads=True)
         page = context.new_page()
         page.set_default_timeout(15_000)
         # The project has no favicon: answered here, so no request of the browser outlives the test.
