@@ -2,8 +2,9 @@
 
 django-axes (the admin's limit, once it lands) is not in this project yet: until
 then failures are counted in the cache, per user name and per client address,
-and a key with MAX_FAILURES failures inside WINDOW_SECONDS is refused until the
-window has passed. A successful login clears its user name's count.
+and a user name with MAX_FAILURES failures (an address with
+MAX_FAILURES_PER_ADDRESS) inside WINDOW_SECONDS is refused until the window
+has passed. A successful login clears its user name's count.
 """
 
 from __future__ import annotations
@@ -12,7 +13,8 @@ import hashlib
 
 from django.core.cache import cache
 
-MAX_FAILURES = 5
+MAX_FAILURES = 5  # per user name
+MAX_FAILURES_PER_ADDRESS = 20  # an office behind one address has several users
 WINDOW_SECONDS = 15 * 60
 
 
@@ -22,8 +24,9 @@ def _keys(username: str, address: str) -> list[str]:
 
 
 def login_blocked(*, username: str, address: str) -> bool:
-    counts = cache.get_many(_keys(username, address))
-    return any(count >= MAX_FAILURES for count in counts.values())
+    user_key, address_key = _keys(username, address)
+    counts = cache.get_many([user_key, address_key])
+    return counts.get(user_key, 0) >= MAX_FAILURES or counts.get(address_key, 0) >= MAX_FAILURES_PER_ADDRESS
 
 
 def login_failed(*, username: str, address: str) -> None:

@@ -111,3 +111,12 @@ def test_the_browsable_apis_401_links_to_the_login_page():
     response = Client().get("/api/v1/ping/", HTTP_ACCEPT="text/html")
     assert response.status_code == 401
     assert "href='/login/?next=/api/v1/ping/'" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_failed_logins_are_rate_limited_per_address():
+    u = user(Role.REPORTING)
+    for i in range(login_limit.MAX_FAILURES_PER_ADDRESS):
+        post(Client(REMOTE_ADDR="10.0.0.7"), f"guess{i}", "wrong")
+    assert post(Client(REMOTE_ADDR="10.0.0.7"), u.username).status_code == 429
+    assert post(Client(REMOTE_ADDR="10.0.0.8"), u.username).status_code == 302
