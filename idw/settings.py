@@ -306,7 +306,15 @@ else:
 IDW_SUPPRESSION_THRESHOLD = env_int("IDW_SUPPRESSION_THRESHOLD", 5, minimum=1)
 IDW_REFERRAL_RETENTION_DAYS = env_int("IDW_REFERRAL_RETENTION_DAYS", 180, minimum=1)
 IDW_READ_AUDIT_RETENTION_DAYS = env_int("IDW_READ_AUDIT_RETENTION_DAYS", 730, minimum=1)
+# A referral still `received` this many days after referred_on expires (nightly); after
+# IDW_REFERRAL_LATE_DAYS it is shown as late to the office.
+IDW_REFERRAL_EXPIRY_DAYS = env_int("IDW_REFERRAL_EXPIRY_DAYS", 60, minimum=1)
+IDW_REFERRAL_LATE_DAYS = env_int("IDW_REFERRAL_LATE_DAYS", 14, minimum=1)
 IDW_REQUIRE_SERVICES = env_bool("IDW_REQUIRE_SERVICES", False)
+# Webhooks (partners): targets on loopback/private/link-local addresses (and
+# plain http) only when this is on (development, tests); the outbound timeout.
+IDW_WEBHOOK_ALLOW_PRIVATE = env_bool("IDW_WEBHOOK_ALLOW_PRIVATE", False)
+IDW_WEBHOOK_TIMEOUT = env_int("IDW_WEBHOOK_TIMEOUT", 10, minimum=1)
 
 # Production hardening; `check --deploy` is clean when DEBUG is off.
 SESSION_COOKIE_SECURE = not DEBUG
@@ -333,6 +341,11 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "partners.erase_expired_referral_person_data",
         "schedule": 60 * 60,
     },
+    # Referrals still `received` IDW_REFERRAL_EXPIRY_DAYS after referred_on become `expired`;
+    # hourly and idempotent, so a missed night is caught up.
+    "partners-expire-referrals": {"task": "partners.expire_referrals", "schedule": 60 * 60},
+    # Webhook deliveries that are due (retries, and any whose task was lost while the broker was down).
+    "partners-sweep-webhook-deliveries": {"task": "partners.sweep_webhook_deliveries", "schedule": 30},
 }
 
 # reporting: the nightly full run (as_of = today), its clean-up, and the sweeper

@@ -3,7 +3,7 @@
 import django_filters as filters
 from django import forms
 
-from .models import Referral, ReferralStatus
+from .models import DeliveryStatus, Referral, ReferralStatus, WebhookDelivery
 
 
 class LenientIsoDateTimeField(forms.DateTimeField):
@@ -35,3 +35,19 @@ class ReferralFilter(filters.FilterSet):
     class Meta:
         model = Referral
         fields = ["status", "referred_after", "referred_before", "updated_after"]
+
+
+def _own_webhooks(request):
+    from .models import Webhook
+
+    return Webhook.objects.for_user(getattr(request, "user", None))
+
+
+class WebhookDeliveryFilter(filters.FilterSet):
+    # Another partner's webhook is an unknown choice: 400, worded as if it did not exist.
+    webhook = filters.ModelChoiceFilter(queryset=_own_webhooks)
+    status = filters.ChoiceFilter(choices=DeliveryStatus.choices)
+
+    class Meta:
+        model = WebhookDelivery
+        fields = ["webhook", "status"]

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from trajectories.models import ResidenceStatusKind
 from trajectories.validators import validate_code
 
-from .querysets import ReferralQuerySet
+from .querysets import ReferralQuerySet, WebhookDeliveryQuerySet, WebhookQuerySet
 
 # The objectives of the action plan, in the plan's order (api.md, objectives).
 OBJECTIVES = (
@@ -130,6 +130,7 @@ class ReferralStatus(models.TextChoices):
     ACCEPTED = "accepted", _("accepted")
     REJECTED = "rejected", _("rejected")
     REGISTERED = "registered", _("registered")
+    EXPIRED = "expired", _("expired")
 
 
 class Housing(models.TextChoices):
@@ -220,3 +221,91 @@ class Referral(models.Model):
 
     def __str__(self) -> str:
         return f"{self.partner_id}/{self.external_id}"
+
+
+# Status webhooks ------------------------------------------------------------------
+
+
+class WebhookEventType(models.TextChoices):
+    STATUS_CHANGED = "referral.status_changed", _("referral status changed")
+    PERSON_ERASED = "referral.person_erased", _("referral person data erased")
+
+
+def _default_events() -> list[str]:
+    return list(WebhookEventType.values)
+
+
+class Webhook(models.Model):
+    """An endpoint of a partner system that receives its referrals' changes,
+    signed with `secret` (Standard Webhooks: `whsec_` + base64 of 32 bytes)."""
+
+    partner = models.ForeignKey(Partner, verbose_name=_("partner"), related_name="webhooks", on_delete=models.CASCADE)
+    url = models.URLField(_("URL"), max_length=500)
+    events = models.JSONField(_("events"), default=_default_events)
+    active = models.BooleanField(_("active"), default=True)
+    secret = models.CharField(_("secret"), max_length=64, editable=False)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
+
+    objects = WebhookQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("webhook")
+        verbose_name_plural = _("webhooks")
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"{self.partner_id} {self.url}"
+
+
+class WebhookEvent(models.Model):
+    """The outbox: one row per change, written in the transaction of the change.
+    Its id is the `webhook-id` header, the same on every retry."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    referral = models.ForeignKey(Referral, related_name="webhook_events", on_delete=models.CASCADE)
+    type = models.CharField(_("type"), max_length=32, choices=WebhookEventType.choices)
+    payload = models.JSONField(_("payload"))
+    created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
+
+    class Meta:
+        verbose_name = _("webhook event")
+        verbose_name_plural = _("webhook events")
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.type} {self.pk}"
+
+
+class DeliveryStatus(models.TextChoices):
+    PENDING = "pending", _("pending")
+    DELIVERED = "delivered", _("delivered")
+    FAILED = "failed", _("failed")
+
+
+class WebhookDelivery(models.Model):
+    """One event to one webhook; its id orders the deliveries of one referral."""
+
+    webhook = models.ForeignKey(Webhook, related_name="deliveries", on_delete=models.CASCADE)
+    event = models.ForeignKey(WebhookEvent, related_name="deliveries", on_delete=models.CASCADE)
+    referral = models.ForeignKey(Referral, related_name="+", on_delete=models.CASCADE, db_index=False)
+    status = models.CharField(_("status"), max_length=10, choices=DeliveryStatus.choices, default="pending")
+    attempts = models.PositiveIntegerField(_("attempts"), default=0)
+    last_status_code = models.PositiveIntegerField(_("last status code"), null=True, blank=True)
+    last_error = models.CharField(_("last error"), max_length=200, null=True, blank=True)
+    last_attempt_at = models.DateTimeField(_("last attempt at"), null=True, blank=True)
+    next_attempt_at = models.DateTimeField(_("next attempt at"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
+
+    objects = WebhookDeliveryQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("webhook delivery")
+        verbose_name_plural = _("webhook deliveries")
+        ordering = ["id"]
+        indexes = [
+            models.Index(fields=["status", "next_attempt_at"]),
+            models.Index(fields=["referral", "webhook", "status", "id"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.event_id} → {self.webhook_id}"

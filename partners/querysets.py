@@ -15,3 +15,36 @@ class ReferralQuerySet(models.QuerySet):
         if role == Role.PARTNER and user.partner_id:
             return self.filter(partner_id=user.partner_id)
         return self.none()
+
+    def late(self, *, today=None):
+        """Referrals nobody decided on within IDW_REFERRAL_LATE_DAYS (default 14)
+        days: still `received` on or after referred_on + that many days."""
+        import datetime
+
+        from django.conf import settings
+
+        from trajectories.services import today as today_
+
+        day = today or today_()
+        cutoff = day - datetime.timedelta(days=settings.IDW_REFERRAL_LATE_DAYS)
+        return self.filter(status="received", referred_on__lte=cutoff)
+
+
+def _partner_scope(queryset, user, field: str):
+    role = getattr(user, "effective_role", None) if user is not None and user.is_authenticated else None
+    if role == "admin":
+        return queryset
+    if role == "partner" and user.partner_id:
+        return queryset.filter(**{field: user.partner_id})
+    return queryset.none()
+
+
+class WebhookQuerySet(models.QuerySet):
+    def for_user(self, user):
+        """A partner system manages its own webhooks; admin all; other roles none."""
+        return _partner_scope(self, user, "partner_id")
+
+
+class WebhookDeliveryQuerySet(models.QuerySet):
+    def for_user(self, user):
+        return _partner_scope(self, user, "webhook__partner_id")

@@ -19,6 +19,7 @@ import orjson
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from rest_framework.fields import DateTimeField
@@ -29,7 +30,7 @@ from trajectories.changes import Change, field_diff, record_change, record_chang
 from trajectories.models import AuditEntry, JobSeeker, Office, RegistrationChannel, Trajectory
 from trajectories.services import job_seeker_create, today
 
-from .models import OBJECTIVES, Partner, PartnerAgreement, Project, Referral, ReferralStatus
+from .models import OBJECTIVES, Partner, PartnerAgreement, Project, Referral, ReferralStatus, WebhookEventType
 
 NON_FIELD = api_settings.NON_FIELD_ERRORS_KEY
 
@@ -608,6 +609,7 @@ def referral_accept(
         job_seeker_id=job_seeker.pk,
         trajectory_id=trajectory.pk if trajectory else None,
     )
+    _status_changed([referral])
     return referral
 
 
@@ -631,7 +633,15 @@ def referral_reject(
         update_fields=["rejection_reason", "rejection_note", "rejected_at", "status", "status_history", "updated_at"]
     )
     record_change(actor=actor, instance=referral, before=before, after=referral_snapshot(referral))
+    _status_changed([referral])
     return referral
+
+
+def _status_changed(referrals: list[Referral]) -> None:
+    """The outbox entries of a status change, in the change's transaction."""
+    from .webhooks import webhook_events_record
+
+    webhook_events_record(referrals=referrals, type=WebhookEventType.STATUS_CHANGED)
 
 
 # Registration: the trajectory hooks (filled in by PartnersConfig.ready) ----------
@@ -673,6 +683,7 @@ def referrals_register(*, trajectory: Trajectory, actor) -> int:
         )
     Referral.objects.bulk_update(registered, ["status", "status_history", "registered_by", "updated_at"])
     record_changes(actor=actor, model=Referral, changes=changes)
+    _status_changed(registered)
     return len(registered)
 
 
@@ -692,6 +703,39 @@ def guard_trajectory_delete(*, trajectory: Trajectory) -> None:
         raise ValidationError({NON_FIELD: [_("This trajectory registered a referral and cannot be deleted.")]})
 
 
+# Expiry ------------------------------------------------------------------------------
+
+EXPIRE_BATCH_SIZE = 2000
+
+
+@transaction.atomic
+def referrals_expire(*, on: datetime.date | None = None, batch_size: int = EXPIRE_BATCH_SIZE) -> int:
+    """Referrals still `received` IDW_REFERRAL_EXPIRY_DAYS days after
+    referred_on become `expired`, with a history entry dated referred_on +
+    that many days (the day it expired, whenever this runs). Claimed with
+    FOR UPDATE SKIP LOCKED, updated in bulk with their change records and
+    webhook events; running it again changes nothing."""
+    day = on or today()
+    days = datetime.timedelta(days=settings.IDW_REFERRAL_EXPIRY_DAYS)
+    referrals = list(
+        Referral.objects.filter(status=ReferralStatus.RECEIVED, referred_on__lte=day - days)
+        .order_by("referred_on", "id")
+        .select_for_update(skip_locked=True)[:batch_size]
+    )
+    if not referrals:
+        return 0
+    at = timezone.now()
+    changes = []
+    for referral in referrals:
+        before = referral_snapshot(referral)
+        _append_status(referral, ReferralStatus.EXPIRED, referral.referred_on + days, at)
+        changes.append(Change(referral.pk, before, referral_snapshot(referral)))
+    Referral.objects.bulk_update(referrals, ["status", "status_history", "updated_at"])
+    record_changes(actor=None, model=Referral, changes=changes)
+    _status_changed(referrals)
+    return len(referrals)
+
+
 # Personal data retention ------------------------------------------------------------
 
 # Rows erased per call: one UPDATE of this size takes well under a second on
@@ -701,8 +745,8 @@ ERASE_BATCH_SIZE = 5000
 
 @transaction.atomic
 def referrals_erase_person_data(*, now: datetime.datetime | None = None, batch_size: int = ERASE_BATCH_SIZE) -> int:
-    """Erase `person` of referrals rejected longer ago than the retention
-    period (IDW_REFERRAL_RETENTION_DAYS), keeping the row and its body hash.
+    """Erase `person` of referrals rejected (or expired) longer ago than the
+    retention period (IDW_REFERRAL_RETENTION_DAYS), keeping the row and its body hash.
 
     One SELECT claims the rows (FOR UPDATE SKIP LOCKED on PostgreSQL, so a
     second worker takes other rows or none), one UPDATE erases them, and the
@@ -710,13 +754,21 @@ def referrals_erase_person_data(*, now: datetime.datetime | None = None, batch_s
     """
     now = now or timezone.now()
     cutoff = now - datetime.timedelta(days=settings.IDW_REFERRAL_RETENTION_DAYS)
+    # An expired referral's retention counts from the day it expired (referred_on + expiry days).
+    expired_before = timezone.localdate(cutoff) - datetime.timedelta(days=settings.IDW_REFERRAL_EXPIRY_DAYS)
     expired = Referral.objects.filter(
-        status=ReferralStatus.REJECTED, rejected_at__lt=cutoff, person__isnull=False
-    ).order_by("rejected_at", "id")
-    rows = list(expired.select_for_update(skip_locked=True).values_list("id", "referred_on", "updated_at")[:batch_size])
+        Q(status=ReferralStatus.REJECTED, rejected_at__lt=cutoff)
+        | Q(status=ReferralStatus.EXPIRED, referred_on__lt=expired_before),
+        person__isnull=False,
+    ).order_by("status", "rejected_at", "referred_on", "id")
+    rows = list(
+        expired.select_for_update(skip_locked=True).values_list("id", "referred_on", "updated_at", "partner_id")[
+            :batch_size
+        ]
+    )
     if not rows:
         return 0
-    ids = [pk for pk, _referred, _updated in rows]
+    ids = [pk for pk, _referred, _updated, _partner in rows]
     Referral.objects.filter(pk__in=ids).update(person=None, updated_at=now)
     record_changes(
         actor=None,
@@ -727,7 +779,14 @@ def referrals_erase_person_data(*, now: datetime.datetime | None = None, batch_s
                 {"referred_on": _json_value(referred), "person": True, "updated_at": _json_value(updated)},
                 {"referred_on": _json_value(referred), "person": False, "updated_at": _json_value(now)},
             )
-            for pk, referred, updated in rows
+            for pk, referred, updated, _partner in rows
         ],
     )
+    from .webhooks import subscribed_webhooks, webhook_events_record
+
+    erased = WebhookEventType.PERSON_ERASED
+    hooks = subscribed_webhooks(partner_ids={partner for *_row, partner in rows}, type=erased)
+    if hooks:  # the outbox, in this transaction
+        referrals = Referral.objects.filter(pk__in=ids, partner_id__in=hooks).order_by("id")
+        webhook_events_record(referrals=referrals, type=erased, hooks=hooks)
     return len(ids)

@@ -18,6 +18,9 @@ from ..models import (
     Referral,
     ReferralStatus,
     RejectionReason,
+    Webhook,
+    WebhookDelivery,
+    WebhookEventType,
 )
 
 
@@ -248,3 +251,65 @@ class ReferralConflictSerializer(serializers.Serializer):
         child=serializers.CharField(),
         help_text="Dotted paths of the fields whose values differ from the stored body, e.g. `person.first_name`.",
     )
+
+
+# Webhooks -------------------------------------------------------------------------
+
+
+class WebhookSerializer(serializers.ModelSerializer):
+    partner = serializers.CharField(source="partner_id", read_only=True, help_text="The partner's code.")
+    events = serializers.ListField(
+        child=serializers.ChoiceField(choices=WebhookEventType.choices),
+        help_text="The event types this endpoint receives.",
+    )
+
+    class Meta:
+        model = Webhook
+        fields = ["id", "partner", "url", "events", "active", "created_at"]
+
+
+class WebhookWithSecretSerializer(WebhookSerializer):
+    secret = serializers.CharField(
+        read_only=True,
+        help_text="`whsec_` + base64 of 32 random bytes: the signing key. Shown only in the create answer "
+        "and by rotate-secret; store it, it is never readable again.",
+    )
+
+    class Meta(WebhookSerializer.Meta):
+        fields = [*WebhookSerializer.Meta.fields, "secret"]
+
+
+class WebhookWriteSerializer(serializers.Serializer):
+    partner = PartnerCodeField(
+        required=False, help_text="Admin only (required for admin); a partner system's own partner otherwise."
+    )
+    url = serializers.URLField(
+        max_length=500, help_text="`https://`; a host on a loopback, private or link-local address is refused."
+    )
+    events = serializers.ListField(
+        child=serializers.ChoiceField(choices=WebhookEventType.choices),
+        required=False,
+        min_length=1,
+        help_text="Default: every event type.",
+    )
+    active = serializers.BooleanField(required=False, default=True)
+
+
+class WebhookDeliverySerializer(serializers.ModelSerializer):
+    event_id = serializers.UUIDField(read_only=True)
+    type = serializers.CharField(source="event.type", read_only=True)
+
+    class Meta:
+        model = WebhookDelivery
+        fields = [
+            "id",
+            "webhook",
+            "event_id",
+            "type",
+            "status",
+            "attempts",
+            "last_status_code",
+            "last_attempt_at",
+            "next_attempt_at",
+        ]
+        read_only_fields = fields

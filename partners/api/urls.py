@@ -7,5 +7,7 @@ router.register("partners", views.PartnerViewSet)
 router.register("projects", views.ProjectViewSet)
 router.register("agreements", views.AgreementViewSet)
 router.register("referrals", views.ReferralViewSet)
+router.register("webhooks", views.WebhookViewSet)
+router.register("webhook-deliveries", views.WebhookDeliveryViewSet)
 
 urlpatterns = router.urls

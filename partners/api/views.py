@@ -10,9 +10,9 @@ from idw.api.schema import FLAT_ERRORS_SCHEMA
 from idw.api.viewsets import ReferenceViewSet, ScopedMixin, ServiceWriteMixin
 from privacy.read_audit import ReadAuditMixin
 
-from .. import services
-from ..filters import ReferralFilter
-from ..models import Partner, PartnerAgreement, Project, Referral
+from .. import services, webhooks
+from ..filters import ReferralFilter, WebhookDeliveryFilter
+from ..models import Partner, PartnerAgreement, Project, Referral, Webhook, WebhookDelivery
 from .intake import ReferralValidator
 from .serializers import (
     AgreementSerializer,
@@ -26,6 +26,10 @@ from .serializers import (
     ReferralCreateSerializer,
     ReferralRejectSerializer,
     ReferralSerializer,
+    WebhookDeliverySerializer,
+    WebhookSerializer,
+    WebhookWithSecretSerializer,
+    WebhookWriteSerializer,
 )
 
 PARTNER_ONLY = frozenset({Role.PARTNER})
@@ -204,3 +208,83 @@ class ReferralViewSet(
         serializer.is_valid(raise_exception=True)
         referral = services.referral_reject(actor=request.user, referral=referral, **serializer.validated_data)
         return Response(self._referral_data(referral.pk))
+
+
+# Webhooks -------------------------------------------------------------------------
+
+PARTNER_AND_ADMIN = frozenset({Role.PARTNER})
+
+
+def _webhook_partner(request, serializer) -> Partner:
+    if getattr(request.user, "effective_role", None) == Role.ADMIN:
+        partner = serializer.validated_data.get("partner")
+        if partner is None:
+            raise ValidationError({"partner": ["This field is required."]})
+        return partner
+    return request.user.partner
+
+
+@extend_schema_view(
+    list=extend_schema(description="A partner system's own webhooks; admin sees all."),
+    retrieve=extend_schema(description="Another partner's webhook is a 404."),
+    create=extend_schema(
+        request=WebhookWriteSerializer,
+        responses={
+            201: OpenApiResponse(WebhookWithSecretSerializer, description="Stored; the only answer with the secret.")
+        },
+    ),
+    update=extend_schema(request=WebhookWriteSerializer, responses={200: WebhookSerializer}),
+    partial_update=extend_schema(request=WebhookWriteSerializer, responses={200: WebhookSerializer}),
+)
+class WebhookViewSet(ScopedMixin, viewsets.ModelViewSet):
+    """Endpoints of a partner system that receive its referrals' status changes, signed."""
+
+    queryset = Webhook.objects.order_by("id")
+    serializer_class = WebhookSerializer
+    read_roles = write_roles = PARTNER_AND_ADMIN
+    action_roles = {"rotate_secret": PARTNER_AND_ADMIN}
+
+    def create(self, request, *args, **kwargs):
+        serializer = WebhookWriteSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        data.pop("partner", None)
+        webhook = webhooks.webhook_create(actor=request.user, partner=_webhook_partner(request, serializer), **data)
+        return Response(WebhookWithSecretSerializer(webhook).data, status=status.HTTP_201_CREATED)
+
+    def update(self, request, *args, **kwargs):
+        partial = kwargs.pop("partial", False)
+        webhook = self.get_object()
+        serializer = WebhookWriteSerializer(data=request.data, partial=partial)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        data.pop("partner", None)
+        webhook = webhooks.webhook_update(actor=request.user, webhook=webhook, **data)
+        return Response(WebhookSerializer(webhook).data)
+
+    @extend_schema(request=None, responses={200: WebhookWithSecretSerializer})
+    @action(detail=True, methods=["post"], url_path="rotate-secret")
+    def rotate_secret(self, request, pk=None):
+        """A new secret replaces the old one at once; the answer is the only place it is shown."""
+        webhook = webhooks.webhook_rotate_secret(actor=request.user, webhook=self.get_object())
+        return Response(WebhookWithSecretSerializer(webhook).data)
+
+
+@extend_schema_view(
+    list=extend_schema(description="Deliveries to a partner system's own webhooks; admin sees all."),
+    retrieve=extend_schema(description="A delivery to another partner's webhook is a 404."),
+)
+class WebhookDeliveryViewSet(ScopedMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Each event sent to each webhook, with its attempts; `retry` sends it again now."""
+
+    queryset = WebhookDelivery.objects.select_related("event").order_by("id")
+    serializer_class = WebhookDeliverySerializer
+    filterset_class = WebhookDeliveryFilter
+    read_roles = write_roles = PARTNER_AND_ADMIN
+    action_roles = {"retry": PARTNER_AND_ADMIN}
+
+    @extend_schema(request=None, responses={200: WebhookDeliverySerializer})
+    @action(detail=True, methods=["post"])
+    def retry(self, request, pk=None):
+        delivery = webhooks.webhook_delivery_retry(actor=request.user, delivery=self.get_object())
+        return Response(WebhookDeliverySerializer(self.get_queryset().get(pk=delivery.pk)).data)
