@@ -447,14 +447,15 @@ def referrals_receive(*, actor, items: Sequence[dict[str, Any]]) -> list[IntakeO
         with transaction.atomic():
             inserted = _insert_orm(actor=actor, partner_id=partner_id, bodies=new, now=now)
     stored = {key: (referral_id, firsts[key]["body_hash"]) for key, referral_id in inserted.items()}
+    # The stored bodies of the keys that were there (to name what differs in a 409).
+    stored_rows: dict[str, dict] = {}
     if len(inserted) < len(firsts):
         others = [key for key in firsts if key not in inserted]
-        stored.update(
-            (external_id, (str(pk), digest))
-            for pk, external_id, digest in Referral.objects.filter(
-                partner_id=partner_id, external_id__in=others
-            ).values_list("id", "external_id", "body_hash")
-        )
+        for row in Referral.objects.filter(partner_id=partner_id, external_id__in=others).values(
+            "id", "body_hash", "person", *_BODY_SCALARS
+        ):
+            stored[row["external_id"]] = (str(row["id"]), row["body_hash"])
+            stored_rows[str(row["id"])] = row
 
     outcomes: list[IntakeOutcome] = []
     for body in bodies:
@@ -467,35 +468,31 @@ def referrals_receive(*, actor, items: Sequence[dict[str, Any]]) -> list[IntakeO
         else:
             outcome = IntakeOutcome(409, stored_id)
         outcomes.append(outcome)
-    conflicts = {outcome.referral_id for outcome in outcomes if outcome.status == 409}
-    if conflicts:
-        differing = _differing_fields(bodies, outcomes, conflicts)
-        outcomes = [
-            IntakeOutcome(409, o.referral_id, differs=differing[i]) if o.status == 409 else o
-            for i, o in enumerate(outcomes)
-        ]
-    return outcomes
+    return [
+        # A key repeated within this request conflicts with its first occurrence.
+        IntakeOutcome(
+            409,
+            o.referral_id,
+            differs=_differing_fields(body, stored_rows.get(o.referral_id) or firsts[body["external_id"]]),
+        )
+        if o.status == 409
+        else o
+        for body, o in zip(bodies, outcomes, strict=True)
+    ]
 
 
-def _differing_fields(bodies: list[dict], outcomes: list[IntakeOutcome], ids: set[str]) -> dict[int, tuple[str, ...]]:
-    """The dotted paths in which each 409 item differs from the stored body
-    (one query for all of them). Once `person` is erased its fields cannot
-    be compared: `person` is named when nothing else differs."""
-    stored = {str(row["id"]): row for row in Referral.objects.filter(pk__in=ids).values("id", "person", *_BODY_SCALARS)}
-    differing: dict[int, tuple[str, ...]] = {}
-    for index, (body, outcome) in enumerate(zip(bodies, outcomes, strict=True)):
-        if outcome.status != 409:
-            continue
-        row = stored[outcome.referral_id]
-        paths = [key for key in _BODY_SCALARS if _json_value(row[key]) != body.get(key)]
-        person = row["person"]
-        if person is None:
-            if not paths:
-                paths.append("person")
-        else:
-            paths += [f"person.{key}" for key in body["person"] if person.get(key) != body["person"][key]]
-        differing[index] = tuple(paths)
-    return differing
+def _differing_fields(body: dict, row: dict) -> tuple[str, ...]:
+    """The dotted paths in which a 409 body differs from the stored one. Once
+    `person` is erased its fields cannot be compared: `person` is named when
+    nothing else differs."""
+    paths = [key for key in _BODY_SCALARS if _json_value(row[key]) != body.get(key)]
+    person = row["person"]
+    if person is None:
+        if not paths:
+            paths.append("person")
+    else:
+        paths += [f"person.{key}" for key in body["person"] if person.get(key) != body["person"][key]]
+    return tuple(paths)
 
 
 # Referrals: status workflow -------------------------------------------------------
