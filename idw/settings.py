@@ -310,6 +310,8 @@ IDW_READ_AUDIT_RETENTION_DAYS = env_int("IDW_READ_AUDIT_RETENTION_DAYS", 730, mi
 # IDW_REFERRAL_LATE_DAYS it is shown as late to the office.
 IDW_REFERRAL_EXPIRY_DAYS = env_int("IDW_REFERRAL_EXPIRY_DAYS", 60, minimum=1)
 IDW_REFERRAL_LATE_DAYS = env_int("IDW_REFERRAL_LATE_DAYS", 14, minimum=1)
+# Referrals must name the legal basis on which the partner shares the data (api.md).
+IDW_REFERRAL_REQUIRE_LEGAL_BASIS = env_bool("IDW_REFERRAL_REQUIRE_LEGAL_BASIS", False)
 IDW_REQUIRE_SERVICES = env_bool("IDW_REQUIRE_SERVICES", False)
 # Webhooks (partners): targets on loopback/private/link-local addresses (and
 # plain http) only when this is on (development, tests); the outbound timeout.

@@ -199,6 +199,8 @@ class ReferralAdmin(admin.ModelAdmin):
         "residence_status",
         "housing",
         "reason",
+        "legal_basis",
+        "consent_on",
         "status",
         "history",
         "job_seeker",

@@ -148,6 +148,14 @@ class RejectionReason(models.TextChoices):
     OTHER = "other", _("other")
 
 
+class LegalBasis(models.TextChoices):
+    """The ground (GDPR art. 6) on which a partner shares the person's data."""
+
+    CONSENT = "consent", _("consent")
+    PUBLIC_TASK = "public_task", _("public task")
+    LEGAL_OBLIGATION = "legal_obligation", _("legal obligation")
+
+
 class Referral(models.Model):
     """A referral (toeleiding): a partner sends a person to the employment service.
 
@@ -175,6 +183,8 @@ class Referral(models.Model):
     )
     housing = models.CharField(_("housing"), max_length=32, choices=Housing.choices, null=True, blank=True)
     reason = models.TextField(_("reason"), null=True, blank=True)
+    legal_basis = models.CharField(_("legal basis"), max_length=16, choices=LegalBasis.choices, null=True, blank=True)
+    consent_on = models.DateField(_("consent given on"), null=True, blank=True)
     status = models.CharField(
         _("status"), max_length=10, choices=ReferralStatus.choices, default=ReferralStatus.RECEIVED
     )

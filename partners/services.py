@@ -179,8 +179,20 @@ PERSON_FIELDS = (
     "phone",
     "email",
 )
-BODY_FIELDS = ("external_id", "referred_on", "person", "residence_status", "housing", "reason")
+BODY_FIELDS = (
+    "external_id",
+    "referred_on",
+    "person",
+    "residence_status",
+    "housing",
+    "reason",
+    "legal_basis",
+    "consent_on",
+)
 _BODY_SCALARS = tuple(key for key in BODY_FIELDS if key != "person")
+# Fields added after referrals were first stored: left out of the hashed body
+# while null, so that a replay of a body stored before them hashes as it did.
+_HASHED_WHEN_SET = ("legal_basis", "consent_on")
 
 CONFLICT_MESSAGE = "already used with a different body"
 
@@ -198,9 +210,13 @@ def canonical_body(data: dict[str, Any]) -> dict[str, Any]:
     person = data.get("person") or {}
     body = {key: data.get(key) for key in _BODY_SCALARS}
     body["person"] = {key: person.get(key) for key in PERSON_FIELDS}
-    # The two dates are the only values that are not JSON already.
+    # The dates are the only values that are not JSON already.
     body["referred_on"] = _json_value(body["referred_on"])
+    body["consent_on"] = _json_value(body["consent_on"])
     body["person"]["birth_date"] = _json_value(body["person"]["birth_date"])
+    for key in _HASHED_WHEN_SET:
+        if body[key] is None:
+            del body[key]
     return body
 
 
@@ -277,6 +293,8 @@ def _referral_of(referral_id: str, partner_id: str, body: dict, now: datetime.da
         residence_status=body["residence_status"],
         housing=body["housing"],
         reason=body["reason"],
+        legal_basis=body.get("legal_basis"),
+        consent_on=datetime.date.fromisoformat(body["consent_on"]) if body.get("consent_on") else None,
         status=ReferralStatus.RECEIVED,
         status_history=[{"status": ReferralStatus.RECEIVED.value, "on": body["referred_on"], "at": _timestamp(now)}],
         created_at=now,
@@ -286,7 +304,17 @@ def _referral_of(referral_id: str, partner_id: str, body: dict, now: datetime.da
 
 # The fields of a new referral's change record that vary from row to row; the
 # others are the same for every row of one request (see _after_template).
-_VARYING = ("id", "external_id", "referred_on", "residence_status", "housing", "reason", "status_history")
+_VARYING = (
+    "id",
+    "external_id",
+    "referred_on",
+    "residence_status",
+    "housing",
+    "reason",
+    "legal_basis",
+    "consent_on",
+    "status_history",
+)
 
 
 def _after_template(partner_id: str, now: datetime.datetime) -> dict[str, Any]:
@@ -328,28 +356,31 @@ _INSERT_SQL = """
 WITH input AS (
     SELECT * FROM jsonb_to_recordset(%(rows)s::jsonb) AS x(
         external_id varchar, body_hash varchar, referred_on date, person jsonb,
-        residence_status varchar, housing varchar, reason text)
+        residence_status varchar, housing varchar, reason text, legal_basis varchar, consent_on date)
 ), inserted AS (
     INSERT INTO partners_referral (
         id, partner_id, external_id, body_hash, referred_on, person, residence_status, housing, reason,
-        status, status_history, created_at, updated_at)
+        legal_basis, consent_on, status, status_history, created_at, updated_at)
     SELECT
         -- version 7: a random (version 4) UUID with the milliseconds since 1970 over its first
         -- 6 bytes and the version nibble turned from 4 (0100) into 7 (0111)
         encode(set_bit(set_bit(overlay(uuid_send(gen_random_uuid())
             PLACING substring(int8send((extract(epoch FROM clock_timestamp()) * 1000)::bigint) FROM 3)
             FROM 1 FOR 6), 52, 1), 53, 1), 'hex')::uuid,
-        %(partner)s, external_id, body_hash, referred_on, person, residence_status, housing, reason, %(status)s,
+        %(partner)s, external_id, body_hash, referred_on, person, residence_status, housing, reason,
+        legal_basis, consent_on, %(status)s,
         jsonb_build_array(jsonb_build_object('status', %(status)s::text, 'on', referred_on, 'at', %(at)s::text)),
         %(now)s, %(now)s
     FROM input ORDER BY external_id COLLATE "C"
     ON CONFLICT (partner_id, external_id) DO NOTHING
-    RETURNING id, external_id, referred_on, residence_status, housing, reason, status_history
+    RETURNING id, external_id, referred_on, residence_status, housing, reason, legal_basis, consent_on,
+        status_history
 ), changes AS (
     INSERT INTO trajectories_changerecord (model, row_id, job_seeker_id, trajectory_id, before, after, at)
     SELECT %(model)s, id, NULL, NULL, NULL, %(after)s::jsonb || jsonb_build_object(
             'id', id, 'external_id', external_id, 'referred_on', referred_on,
             'residence_status', residence_status, 'housing', housing, 'reason', reason,
+            'legal_basis', legal_basis, 'consent_on', consent_on,
             'status_history', status_history), %(now)s
     FROM inserted ORDER BY external_id COLLATE "C"
 ), audit AS (
@@ -363,7 +394,9 @@ WITH input AS (
             'residence_status',
                 CASE WHEN residence_status IS NOT NULL THEN jsonb_build_array(NULL, residence_status) END,
             'housing', CASE WHEN housing IS NOT NULL THEN jsonb_build_array(NULL, housing) END,
-            'reason', CASE WHEN reason IS NOT NULL THEN jsonb_build_array(NULL, reason) END))
+            'reason', CASE WHEN reason IS NOT NULL THEN jsonb_build_array(NULL, reason) END,
+            'legal_basis', CASE WHEN legal_basis IS NOT NULL THEN jsonb_build_array(NULL, legal_basis) END,
+            'consent_on', CASE WHEN consent_on IS NOT NULL THEN jsonb_build_array(NULL, consent_on) END))
     FROM inserted ORDER BY external_id COLLATE "C"
 )
 SELECT external_id, id::text FROM inserted
@@ -485,7 +518,7 @@ def _differing_fields(body: dict, row: dict) -> tuple[str, ...]:
     """The dotted paths in which a 409 body differs from the stored one. Once
     `person` is erased its fields cannot be compared: `person` is named when
     nothing else differs."""
-    paths = [key for key in _BODY_SCALARS if _json_value(row[key]) != body.get(key)]
+    paths = [key for key in _BODY_SCALARS if _json_value(row.get(key)) != body.get(key)]
     person = row["person"]
     if person is None:
         if not paths:

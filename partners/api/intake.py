@@ -24,8 +24,8 @@ from trajectories.models import DutchLevel, Gender, ResidenceStatusKind
 from trajectories.services import today
 from trajectories.validators import normalise_insz, validate_country, validate_insz, validate_language, validate_nis
 
-from ..models import Housing
-from .serializers import ReferralCreateSerializer
+from ..models import Housing, LegalBasis
+from .serializers import ReferralCreateSerializer, legal_basis_errors
 
 
 class _Defer(Exception):
@@ -41,6 +41,7 @@ _GENDERS = frozenset(Gender.values)
 _DUTCH_LEVELS = frozenset(DutchLevel.values)
 _RESIDENCE_STATUSES = frozenset(ResidenceStatusKind.values)
 _HOUSINGS = frozenset(Housing.values)
+_LEGAL_BASES = frozenset(LegalBasis.values)
 
 
 def _text(value: Any, max_length: int | None) -> str:
@@ -159,7 +160,17 @@ def _fast(data: Any, today_: datetime.date) -> dict[str, Any]:
         "housing": _choice(data.get("housing"), _HOUSINGS),
         # allow_blank: a blank reason is '' in DRF; rare enough to defer.
         "reason": _optional_text(data.get("reason"), None),
+        **_legal_basis(data, today_),
     }
+
+
+def _legal_basis(data: dict, today_: datetime.date) -> dict[str, Any]:
+    legal_basis = _choice(data.get("legal_basis"), _LEGAL_BASES)
+    consent_on = data.get("consent_on")
+    consent_on = None if consent_on is None else _date(consent_on, today_)
+    if legal_basis_errors(legal_basis, consent_on):
+        raise _Defer  # the serializer words the error
+    return {"legal_basis": legal_basis, "consent_on": consent_on}
 
 
 class ReferralValidator:

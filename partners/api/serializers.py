@@ -12,6 +12,7 @@ from trajectories.validators import validate_country, validate_language, validat
 from ..models import (
     OBJECTIVES,
     Housing,
+    LegalBasis,
     Partner,
     PartnerAgreement,
     Project,
@@ -121,6 +122,37 @@ class ReferralCreateSerializer(serializers.Serializer):
     residence_status = _optional(serializers.ChoiceField, choices=ResidenceStatusKind.choices)
     housing = _optional(serializers.ChoiceField, choices=Housing.choices)
     reason = _optional(serializers.CharField, allow_blank=True)
+    legal_basis = _optional(
+        serializers.ChoiceField,
+        choices=LegalBasis.choices,
+        help_text="The ground on which the partner shares the person's data; required when the server's "
+        "IDW_REFERRAL_REQUIRE_LEGAL_BASIS is on.",
+    )
+    consent_on = _optional(
+        serializers.DateField,
+        validators=[_not_future],
+        help_text="The date the person consented: required when legal_basis is `consent`, else null.",
+    )
+
+    def validate(self, attrs):
+        errors = legal_basis_errors(attrs.get("legal_basis"), attrs.get("consent_on"))
+        if errors:
+            raise serializers.ValidationError(errors)
+        return attrs
+
+
+def legal_basis_errors(legal_basis, consent_on) -> dict[str, list[str]]:
+    """api.md's rules for legal_basis and consent_on (also used by the fast validator)."""
+    from django.conf import settings
+
+    errors: dict[str, list[str]] = {}
+    if legal_basis is None and settings.IDW_REFERRAL_REQUIRE_LEGAL_BASIS:
+        errors["legal_basis"] = [_("This field is required.")]
+    if legal_basis == LegalBasis.CONSENT and consent_on is None:
+        errors["consent_on"] = [_("Required when the legal basis is consent.")]
+    if legal_basis != LegalBasis.CONSENT and consent_on is not None:
+        errors["consent_on"] = [_("Only a consent has a date; leave this empty.")]
+    return errors
 
 
 class StatusHistoryEntrySerializer(serializers.Serializer):
@@ -167,6 +199,8 @@ class ReferralSerializer(serializers.ModelSerializer):
             "residence_status",
             "housing",
             "reason",
+            "legal_basis",
+            "consent_on",
             "status",
             "status_history",
             "job_seeker",
