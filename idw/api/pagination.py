@@ -17,3 +17,12 @@ class Pagination(PageNumberPagination):
         if hasattr(queryset, "ordered") and not queryset.ordered:
             raise ImproperlyConfigured(f"{type(view).__name__} paginates an unordered queryset.")
         return super().paginate_queryset(queryset, request, view)
+
+    def get_paginated_response_schema(self, schema):
+        """DRF's shape with examples of this API (not api.example.org/accounts)."""
+        response = super().get_paginated_response_schema(schema)
+        properties = response["properties"]
+        properties["next"]["example"] = "https://idw.example.org/api/v1/referrals/?page=3"
+        properties["previous"]["example"] = "https://idw.example.org/api/v1/referrals/?page=1"
+        properties["count"]["example"] = 120
+        return response

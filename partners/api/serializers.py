@@ -2,6 +2,7 @@
 they differ; serializers check shape, the services decide."""
 
 from django.utils.translation import gettext as _
+from drf_spectacular.utils import OpenApiExample, extend_schema_serializer
 from rest_framework import serializers
 
 from trajectories.api.serializers import InszField
@@ -100,19 +101,68 @@ def _optional(field_class, **kwargs):
 class ReferralPersonSerializer(serializers.Serializer):
     """The referred person; insz, names and birth_date are required."""
 
-    insz = InszField(help_text="11 digits; dots, dashes and spaces are accepted and removed.")
+    insz = InszField(
+        help_text="The Belgian national or BIS number (INSZ), 11 digits with a valid check number, e.g. "
+        "`85073003328`; dots, dashes and spaces are accepted and removed (`85.07.30-033.28`)."
+    )
     first_name = serializers.CharField(max_length=100)
     last_name = serializers.CharField(max_length=100)
-    birth_date = serializers.DateField(validators=[_not_future])
+    birth_date = serializers.DateField(validators=[_not_future], help_text="`YYYY-MM-DD`, e.g. `1985-07-30`.")
     gender = _optional(serializers.ChoiceField, choices=Gender.choices)
-    nationality = _optional(serializers.CharField, max_length=2, validators=[validate_country])
-    mother_tongue = _optional(serializers.CharField, max_length=3, validators=[validate_language])
+    nationality = _optional(
+        serializers.CharField,
+        max_length=2,
+        validators=[validate_country],
+        help_text="ISO 3166-1 alpha-2 country code, upper case (pattern `^[A-Z]{2}$`), e.g. `SY`.",
+    )
+    mother_tongue = _optional(
+        serializers.CharField,
+        max_length=3,
+        validators=[validate_language],
+        help_text="ISO 639-1 (2 letters) or ISO 639-3 (3 letters) language code, lower case "
+        "(pattern `^[a-z]{2,3}$`), e.g. `ar`, `prs`.",
+    )
     dutch_level = _optional(serializers.ChoiceField, choices=DutchLevel.choices)
-    municipality_nis = _optional(serializers.CharField, max_length=5, validators=[validate_nis])
+    municipality_nis = _optional(
+        serializers.CharField,
+        max_length=5,
+        validators=[validate_nis],
+        help_text="The municipality's 5-digit NIS code (pattern `^[0-9]{5}$`), e.g. `11002` (Antwerp).",
+    )
     phone = _optional(serializers.CharField, max_length=32)
     email = _optional(serializers.EmailField, max_length=254)
 
 
+@extend_schema_serializer(
+    examples=[
+        OpenApiExample(
+            "A referral with consent",
+            request_only=True,
+            value={
+                "external_id": "AGII-2026-000123",
+                "referred_on": "2026-11-02",
+                "person": {
+                    "insz": "85073003328",
+                    "first_name": "Amal",
+                    "last_name": "Haddad",
+                    "birth_date": "1985-07-30",
+                    "gender": "f",
+                    "nationality": "SY",
+                    "mother_tongue": "ar",
+                    "dutch_level": "a2",
+                    "municipality_nis": "11002",
+                    "phone": "+32 470 12 34 56",
+                    "email": "amal.haddad@example.org",
+                },
+                "legal_basis": "consent",
+                "consent_on": "2026-10-28",
+                "residence_status": None,
+                "housing": "local_reception_initiative",
+                "reason": "Looking for work as a cook; speaks Arabic and some English.",
+            },
+        )
+    ]
+)
 class ReferralCreateSerializer(serializers.Serializer):
     """A referral as a partner posts it."""
 
