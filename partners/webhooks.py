@@ -19,6 +19,7 @@ import hashlib
 import hmac
 import ipaddress
 import logging
+import os
 import secrets
 import socket
 from collections.abc import Iterable
@@ -239,6 +240,20 @@ def _claim(delivery_id: int, now: datetime.datetime) -> WebhookDelivery | None:
         return delivery
 
 
+_CLIENTS: dict[int, httpx.Client] = {}
+
+
+def _client() -> httpx.Client:
+    """One client (connection pool, TLS context) per process: building one costs
+    more than a delivery. Never follows redirects."""
+    pid = os.getpid()
+    client = _CLIENTS.get(pid)
+    if client is None:
+        _CLIENTS.clear()  # a forked worker does not reuse its parent's connections
+        client = _CLIENTS[pid] = httpx.Client(follow_redirects=False, trust_env=False)
+    return client
+
+
 def _post(delivery: WebhookDelivery, now: datetime.datetime) -> tuple[int | None, str | None]:
     webhook, event = delivery.webhook, delivery.event
     if not webhook.active:
@@ -257,8 +272,7 @@ def _post(delivery: WebhookDelivery, now: datetime.datetime) -> tuple[int | None
         "user-agent": "IDW-Webhooks/1",
     }
     try:
-        with httpx.Client(timeout=settings.IDW_WEBHOOK_TIMEOUT, follow_redirects=False) as client:
-            response = client.post(webhook.url, content=body, headers=headers)
+        response = _client().post(webhook.url, content=body, headers=headers, timeout=settings.IDW_WEBHOOK_TIMEOUT)
     except httpx.HTTPError as exc:
         return None, (type(exc).__name__ + ": " + str(exc))[:200]
     return response.status_code, None
