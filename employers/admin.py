@@ -13,10 +13,18 @@ from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.admin.widgets import AdminDateWidget
 from django.core.exceptions import ValidationError
+from django.db.models import Case, F, When
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path
+from django.utils.formats import date_format
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from trajectories.admin import ReadOnlyMixin, ScopedAdmin
+from trajectories.models import Action
 from trajectories.services import today
+from trajectories.worklists import next_deadline
 
 from . import services
 from .models import (
@@ -29,6 +37,7 @@ from .models import (
     Employer,
     Ground,
     Outcome,
+    Score,
     VacancyCheck,
 )
 
@@ -78,9 +87,45 @@ class CompetenceScoreInline(ReadOnlyMixin, admin.TabularInline):
     extra = 0
 
 
+class ScreeningForm(forms.Form):
+    """A technical screening of one action: its date and a score 0-3 per competence of the catalogue."""
+
+    screened_on = forms.DateField(label=_("screened on"), widget=AdminDateWidget)
+
+    def __init__(self, *args, competences, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.competences = list(competences)
+        choices = [("", "—"), *[(str(value), f"{value} – {label}") for value, label in Score.choices]]
+        for competence in self.competences:
+            self.fields[f"score_{competence.pk}"] = forms.TypedChoiceField(
+                label=competence.name_nl, choices=choices, coerce=int, empty_value=None, required=False
+            )
+
+    def scores(self) -> list[dict]:
+        return [
+            {"competence": competence.pk, "score": self.cleaned_data[f"score_{competence.pk}"]}
+            for competence in self.competences
+            if self.cleaned_data.get(f"score_{competence.pk}") is not None
+        ]
+
+    def add_service_errors(self, exc: ValidationError, scores: list[dict]) -> None:
+        """The service's errors (the API's dotted paths) on the fields they concern."""
+        by_field = exc.error_dict if hasattr(exc, "error_dict") else {None: exc.error_list}
+        for key, errors in by_field.items():
+            target = key if key in self.fields else None
+            if key and key.startswith("scores.") and key.split(".")[1].isdigit():
+                index = int(key.split(".")[1])
+                if index < len(scores):
+                    target = f"score_{scores[index]['competence']}"
+            for error in errors:
+                for message in error.messages:
+                    self.add_error(target, message)
+
+
 @admin.register(CompetenceScreening)
 class CompetenceScreeningAdmin(ReadOnlyMixin, ScopedAdmin):
-    """Screenings are made through the API (one call plans the strengthening action) and never changed."""
+    """Screenings are never changed; a mediator records one from an action (`screen_action`), through
+    the API's service, so the strengthening action is planned in the same transaction."""
 
     list_display = ["id", "job_seeker", "action_type", "screened_on", "scorer", "competence_strengthening_action"]
     list_select_related = ["action__action_type", "action__trajectory__job_seeker", "employer", "provider"]
@@ -89,6 +134,54 @@ class CompetenceScreeningAdmin(ReadOnlyMixin, ScopedAdmin):
     fields = ["action", "screened_on", "employer", "provider", "competence_strengthening_action", "created_by"]
     readonly_fields = fields
     inlines = [CompetenceScoreInline]
+
+    def get_urls(self):
+        return [
+            path(
+                "screen/<int:action_id>/",
+                self.admin_site.admin_view(self.screen_action),
+                name="employers_competencescreening_screen",
+            ),
+            *super().get_urls(),
+        ]
+
+    def screen_action(self, request, action_id: int):
+        """The screening form of one action of the user's office (another office's action is 404)."""
+        action = get_object_or_404(
+            Action.objects.for_user(request.user).select_related("action_type", "trajectory__job_seeker"),
+            pk=action_id,
+        )
+        form = ScreeningForm(request.POST or None, competences=Competence.objects.order_by("name_nl"))
+        if request.method == "POST" and form.is_valid():
+            scores = form.scores()
+            try:
+                screening = services.screening_create(
+                    actor=request.user, action=action, screened_on=form.cleaned_data["screened_on"], scores=scores
+                )
+            except ValidationError as exc:
+                form.add_service_errors(exc, scores)
+            else:
+                planned = screening.competence_strengthening_action
+                if planned is not None:
+                    self.message_user(
+                        request,
+                        _("Screening saved; a competence strengthening action is planned from %(day)s.")
+                        % {"day": date_format(planned.started_on)},
+                        messages.SUCCESS,
+                    )
+                else:
+                    self.message_user(request, _("Screening saved."), messages.SUCCESS)
+                return redirect("admin:employers_competencescreening_change", screening.pk)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Technical screening"),
+            "subtitle": str(action.trajectory.job_seeker),
+            "action": action,
+            "form": form,
+            "opts": self.model._meta,
+            "media": self.media + form.media,
+        }
+        return TemplateResponse(request, "admin/employers/competencescreening/screen.html", context)
 
     @admin.display(description=_("job seeker"))
     def job_seeker(self, obj):
@@ -183,13 +276,26 @@ class DiscriminationComplaintAdmin(ScopedAdmin):
         (_("Follow-up"), {"fields": readonly_fields}),
     ]
 
-    @admin.display(description=_("overdue"), boolean=True)
-    def overdue(self, obj) -> bool:
-        return _is_overdue(obj, today())
+    @admin.display(description=_("overdue"))
+    def overdue(self, obj):
+        """Red "overdue" for an open complaint past a due date; nothing otherwise (no green tick for a late one)."""
+        if _is_overdue(obj, today()):
+            return format_html(
+                '<strong class="overdue" style="color: var(--error-fg, #ba2121)">{}</strong>', _("overdue")
+            )
+        return "—"
 
     @admin.display(description=_("timely"), boolean=True)
     def timely_display(self, obj):
         return obj.timely
+
+    def get_queryset(self, request):
+        """Open complaints first, by their nearest deadline; closed ones after, newest first."""
+        open_due = Case(When(status=ComplaintStatus.CLOSED, then=None), default=next_deadline())
+        return super().get_queryset(request).annotate(next_due=open_due)
+
+    def get_ordering(self, request):
+        return [F("next_due").asc(nulls_last=True), "-received_on", "-id"]
 
     def perform_save(self, actor, cleaned, changed, instance):
         if instance is None:

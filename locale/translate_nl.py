@@ -259,6 +259,8 @@ NL = {
     "Own region only": "Alleen de eigen regio",
     "All regions": "Alle regio's",
     "Open the list": "Naar de lijst",
+    "technical screening": "technische screening",
+    "Record a technical screening": "Een technische screening registreren",
 }
 
 

@@ -34,6 +34,7 @@ from .models import (
     ResidenceStatus,
     Trajectory,
 )
+from .worklists import SCREENED_CATEGORIES
 
 AUDIT_ROWS_ON_PAGE = 50  # the latest entries on a person's page; the full trail is one click away
 
@@ -574,11 +575,19 @@ class ActionAdmin(ScopedAdmin):
     ]
     date_hierarchy = "started_on"
     autocomplete_fields = ["trajectory"]
-    fields = ["trajectory", *ACTION_FORM_FIELDS, "competence_list"]
-    readonly_fields = ["competence_list"]
+    fields = ["trajectory", *ACTION_FORM_FIELDS, "competence_list", "screening_link"]
+    readonly_fields = ["competence_list", "screening_link"]
 
     def get_readonly_fields(self, request, obj=None):
-        return ["trajectory", "competence_list"] if obj is not None else ["competence_list"]
+        return ["trajectory", *self.readonly_fields] if obj is not None else self.readonly_fields
+
+    @admin.display(description=_("technical screening"))
+    def screening_link(self, obj):
+        """Workplace learning and vocational training are screened: a link to the screening form."""
+        if obj is None or obj.pk is None or obj.action_type.category not in SCREENED_CATEGORIES:
+            return "—"
+        url = reverse("admin:employers_competencescreening_screen", args=[obj.pk])
+        return format_html('<a class="button" href="{}">{}</a>', url, _("Record a technical screening"))
 
     @admin.display(description=_("job seeker"), ordering="trajectory__job_seeker__last_name")
     def person(self, obj):

@@ -38,8 +38,20 @@ def test_complaints_officer_sees_the_list_without_descriptions_and_overdue_flagg
     assert r.status_code == 200
     page = r.content.decode()
     assert DESCRIPTION not in page
-    assert 'alt="True"' in page  # the overdue column: never acknowledged since January 2024
+    assert 'class="overdue"' in page  # the overdue column: never acknowledged since January 2024
+    assert "te laat" in page and 'alt="True"' not in page and 'alt="False"' not in page
     assert client.get(f"{COMPLAINTS}?overdue=1").status_code == 200
+
+
+def test_the_complaints_list_puts_the_nearest_open_deadline_first():
+    closed = make_complaint(datetime.date(2023, 1, 9))
+    services.complaint_acknowledge(actor=None, complaint=closed, on=datetime.date(2023, 1, 10))
+    services.complaint_close(actor=None, complaint=closed, on=datetime.date(2023, 1, 11), outcome="withdrawn")
+    later = make_complaint(datetime.date(2024, 3, 4))
+    earlier = make_complaint(datetime.date(2024, 1, 8))
+    page = staff("complaints").get(COMPLAINTS).content.decode()
+    positions = [page.index(f"/{c.pk}/change/") for c in (earlier, later, closed)]
+    assert positions == sorted(positions)
 
 
 @pytest.mark.parametrize("role", ["mediator", "reporting", "partner"])
