@@ -222,11 +222,15 @@ INDICATORS: list[Indicator] = [
         "td1.1.action_flow", "count", "Doorstroom naar acties", "Flow into actions",
         "Aantal verschillende werkzoekenden dat in de periode een actie startte (een actie is gestart wanneer ze "
         "niet meer gepland is), naar actiecategorie, project, leeftijd op de startdatum van de actie en regio: de "
-        "doorstroom naar acties en projecten, met aandacht voor jongeren, opleiding en werkplekleren." + GROUP_NL,
+        "doorstroom naar acties en projecten, met aandacht voor jongeren, opleiding en werkplekleren. "
+        "project_lead_kind toont wie het project van de actie leidt: de soort van de partner die de regie heeft, "
+        "employment_service als de dienst zelf leidt, none zonder project (vraag 3)." + GROUP_NL,
         "Number of distinct job seekers who started an action in the period (an action has started when it is no "
         "longer planned), by action category, project, age on the action's start and region: the throughput to "
-        "actions and projects, with attention to youth, training and workplace learning." + GROUP_EN,
-        ("action_category", "project", "age_band", "region"), family="td1_1_action_flow",
+        "actions and projects, with attention to youth, training and workplace learning. project_lead_kind shows "
+        "who leads the action's project: the kind of the partner that leads it, employment_service when the "
+        "service itself leads, none without a project (question 3)." + GROUP_EN,
+        ("action_category", "project", "project_lead_kind", "age_band", "region"), family="td1_1_action_flow",
     ),
     Indicator(
         "td1.1.tool_usage", "count", "Gebruik van informatiekanalen", "Use of information tools",

@@ -30,8 +30,9 @@ DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 BOOKKEEPING = frozenset({"created_at", "updated_at"})
 
 # Reference data the indicators group by: a change asks for a full run.
+# A project too: its lead decides project_lead_kind of every action in it, whatever their dates.
 REFERENCE_MODELS = frozenset(
-    {"trajectories.office", "trajectories.region", "trajectories.actiontype", "partners.partner"}
+    {"trajectories.office", "trajectories.region", "trajectories.actiontype", "partners.partner", "partners.project"}
 )
 
 # Spans: (start field, end field, fields read across the span). An open end counts as as_of.
@@ -60,7 +61,6 @@ DATED = frozenset(
         "employers.campaign",
         "employers.employer",
         "partners.referral",
-        "partners.project",
         "reporting.toolusage",
         "reporting.perceptionsurvey",
         "reporting.mediatortraining",

@@ -77,7 +77,8 @@ VALUE_COLUMNS = (
 def _varied_data(region_office) -> None:
     rng = random.Random(20240615)
     offices = [region_office("ANT01"), region_office("GNT01", "oost-vlaanderen"), region_office("BRU01", "brussel")]
-    projects = [None, factories.ProjectFactory(code="PRJA"), factories.ProjectFactory(code="PRJB")]
+    ocmw = factories.PartnerFactory(code="ocmw-a", kind="local_authority")  # leads PRJA; the service leads PRJB
+    projects = [None, factories.ProjectFactory(code="PRJA", lead=ocmw), factories.ProjectFactory(code="PRJB")]
     types = ["dutch_course", "vocational_training", "ibo", "mentoring", "job_hunting"]
     types = [t for t in types if ActionType.objects.filter(code=t).exists()]
     for _ in range(160):

@@ -140,6 +140,45 @@ def test_action_flow_counts_distinct_people_per_cell(admin_client, compute, acti
     }
 
 
+def test_action_flow_by_who_leads_the_project(admin_client, compute, ant):
+    # Question 3: the OCMW leads Antwerp's ESF project, the city Ghent's, the service itself AMIF @level2work.
+    ocmw = factories.PartnerFactory(code="ocmw-antwerpen", kind="local_authority")
+    agency = factories.PartnerFactory(code="atlas", kind="integration_agency")
+    esf = factories.ProjectFactory(code="ESF-ANT", lead=ocmw)
+    amif = factories.ProjectFactory(code="AMIF-339", lead=None)
+    other = factories.ProjectFactory(code="ATLAS-1", lead=agency)
+    a1 = trajectory(person(ant), D(2024, 1, 1))
+    action(a1, D(2024, 1, 5), project=esf)
+    action(a1, D(2024, 2, 5), project=amif)
+    a2 = trajectory(person(ant), D(2024, 1, 1))
+    action(a2, D(2024, 1, 10), project=esf)
+    action(a2, D(2024, 1, 12))  # no project
+    a3 = trajectory(person(ant), D(2024, 1, 1))
+    action(a3, D(2024, 3, 10), project=other)
+    compute(D(2024, 6, 15))
+    assert table(admin_client, "td1.1.action_flow", by="project_lead_kind", period_from="2024") == {
+        ("2024", "employment_service"): (1, None, 1, True),
+        ("2024", "integration_agency"): (1, None, 1, True),
+        ("2024", "local_authority"): (2, None, 2, True),
+        ("2024", "none"): (1, None, 1, True),
+    }
+    assert table(admin_client, "td1.1.action_flow", by="region,project_lead_kind", period_from="2024-01",
+                 period_to="2024-01", period_type="month") == {
+        ("2024-01", "antwerpen", "local_authority"): (2, None, 2, True),
+        ("2024-01", "antwerpen", "none"): (1, None, 1, True),
+    }  # fmt: skip
+    # The service hands AMIF @level2work to the agency: the next run follows the project's lead.
+    from partners import services as partner_services
+
+    partner_services.project_update(actor=admin_client.user, project=amif, lead=agency)
+    compute(D(2024, 6, 15))
+    assert table(admin_client, "td1.1.action_flow", by="project_lead_kind", period_from="2024") == {
+        ("2024", "integration_agency"): (2, None, 2, True),
+        ("2024", "local_authority"): (2, None, 2, True),
+        ("2024", "none"): (1, None, 1, True),
+    }
+
+
 def test_tool_usage_sums_all_users_and_is_not_suppressed(admin_client, reporting_client, compute, ant):
     for tool, month, count in [("website", "2024-01", 100), ("website", "2024-02", 50), ("folder", "2024-01", 3),
                                ("app", "2024-07", 9)]:  # fmt: skip

@@ -15,12 +15,18 @@ def action_flow(d: Dialect) -> Spec:
     # Started actions (status not planned) on or before as_of; a person counts
     # once per cell (COUNT DISTINCT), with the attributes of the action that
     # qualifies them. Deduplicating the units first would sort them twice.
+    # project_lead_kind: the kind of the partner leading the action's project,
+    # employment_service when the service itself leads, none without a project.
     units = f"""
         SELECT c.period_type, c.period, {COMPLETE}, f.job_seeker_id,
             at.category AS d_action_category, COALESCE(a.project_id, 'none') AS d_project,
+            CASE WHEN a.project_id IS NULL THEN 'none' WHEN pr.lead_id IS NULL THEN 'employment_service'
+                ELSE lead.kind END AS d_project_lead_kind,
             {d.age_band("f.birth_date", "a.started_on")} AS d_age_band, f.region AS d_region
         FROM trajectories_action a
         JOIN trajectories_actiontype at ON at.code = a.action_type_id
+        LEFT JOIN partners_project pr ON pr.code = a.project_id
+        LEFT JOIN partners_partner lead ON lead.code = pr.lead_id
         JOIN reporting_trajectoryfact f ON f.run_id = %(run)s AND f.trajectory_id = a.trajectory_id
             AND f.in_group = %(true)s
         JOIN reporting_runperiod c ON c.run_id = f.run_id
