@@ -250,6 +250,19 @@ INDICATORS: list[Indicator] = [
         ("region", "residence_status", "age_band"), family="sd1_sd2",
     ),
     Indicator(
+        "sd2.register_coverage", "percentage", "Automatische monitoring van de verblijfsstatus",
+        "Automatic monitoring of residence status",
+        "Hoe ver de monitoring van de verblijfsstatuten automatisch is (vraag 2). Peildatum en noemer als bij het "
+        "aandeel met beschermingsstatus: werkzoekenden in de doelgroep met een traject dat open is op de peildatum; "
+        "teller = die van hen wier verblijfsstatusperiode op die dag uit het rijksregister komt (source = "
+        "national_register).",
+        "How far the monitoring of residence statuses is automatic (question 2). Reference date and denominator as "
+        "for the share with protected status: target-group job seekers with a trajectory open on the reference "
+        "date; numerator = those whose residence-status period covering that date comes from the national register "
+        "(source = national_register).",
+        ("region",), family="sd1_sd2",
+    ),
+    Indicator(
         "td2.1.technical_screenings", "count", "Technische screenings", "Technical screenings",
         "Aantal competentiescreenings (op de werkvloer en de opleidingsvloer) met screeningsdatum in de periode."
         + ONLY_GROUP_NL,

@@ -18,6 +18,7 @@ ALL_CODES = [
     "sd1.intake", "sd1.outflow_to_work", "sd1.status_at_horizon", "sd1.protected_status_share",
     "sd1.outflow_reasons", "td1.1.duration", "td1.1.first_action_within", "td1.1.action_flow",
     "td1.1.tool_usage", "sd2.target_group_size", "td2.1.technical_screenings", "td2.1.competence_gap_share",
+    "sd2.register_coverage",
     "td2.2.employer_campaigns", "sd3.perception", "td3.1.campaigns", "td3.1.complaints_received",
     "td3.1.complaints_timely", "td3.1.vacancy_checks", "td3.2.mentoring", "td4.1.referrals_received",
     "td4.1.referral_registration_rate", "td4.2.youth_actions", "td4.3.self_employment", "td4.4.interpreter_use",

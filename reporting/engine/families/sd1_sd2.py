@@ -81,5 +81,23 @@ def target_group_size(d: Dialect) -> Spec:
     return Spec(BY_CODE["sd2.target_group_size"], units, {"numerator": "COUNT(*)"}, rollup=SNAPSHOT)
 
 
+def register_coverage(d: Dialect) -> Spec:
+    # Question 2: of the target-group job seekers with a trajectory open on the
+    # reference date (one row per person, as in target_group_size), those whose
+    # status period covering that date was imported from the national register.
+    ref = REFERENCE_DATE
+    units = f"""
+        SELECT c.period_type, c.period, {COMPLETE}, f.region AS d_region,
+            CASE WHEN rs.source = 'national_register' THEN 1 ELSE 0 END AS hit
+        {facts_open_in_months(d, residence_on(ref))}
+    """
+    return Spec(
+        BY_CODE["sd2.register_coverage"],
+        units,
+        {"numerator": "SUM(hit)", "denominator": "COUNT(*)"},
+        rollup=SNAPSHOT,
+    )
+
+
 def specs(d: Dialect) -> list[Spec]:
-    return [status_at_horizon(d), target_group_size(d)]
+    return [status_at_horizon(d), target_group_size(d), register_coverage(d)]
