@@ -105,30 +105,72 @@ def _entry(status: str, on: datetime.date, at: datetime.datetime) -> dict[str, s
 
 
 def generate(synth: Synth) -> dict[str, int]:
-    counts = {
-        "partners.PartnerAgreement": _agreements(synth),
-        "partners.Project_partners": _project_partners(synth),
-    }
+    counts = {"partners.Project_partners": _project_partners(synth)}
     counts["partners.Referral"] = _referrals(synth)
+    # After the referrals: the agreements' targets are scaled to the referrals the partners make.
+    counts["partners.PartnerAgreement"] = _agreements(synth)
     return counts
 
 
+AGREEMENT_YEARS = 3
+RATE = "td4.1.referral_registration_rate"
+
+
+def _referrals_per_year(synth: Synth) -> dict[tuple[str, int], int]:
+    """How many referrals each partner made each year (one grouped query)."""
+    from django.db.models import Count
+    from django.db.models.functions import ExtractYear
+
+    rows = (
+        Referral.objects.annotate(year=ExtractYear("referred_on"))
+        .values_list("partner_id", "year")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    return {(partner, year): n for partner, year, n in rows}
+
+
 def _agreements(synth: Synth) -> int:
+    """Agreements of three years, renewed until they cover the whole window, each with its targets.
+
+    A referring partner's yearly referral target is scaled to what it refers
+    (its mean yearly referrals over the agreement's years in the window, times
+    an ambition of 0.9 to 1.3); each year it covers also carries a target on
+    the share registered within 30 days (api.md agreements' `targets`).
+    """
     kinds = dict(Partner.objects.values_list("code", "kind"))
+    referred = _referrals_per_year(synth)
     rows = []
     for code in synth.partner_codes:
         objectives, refers = AGREEMENT_OBJECTIVES[kinds[code]]
-        starts = synth.date_between(synth.start, synth.start + datetime.timedelta(days=365), "agreement", code, "start")
-        # A first agreement of three years, renewed once when the window is longer.
-        spans = [(starts, starts + datetime.timedelta(days=3 * 365 - 1))]
-        if spans[0][1] < synth.end:
-            spans.append((spans[0][1] + datetime.timedelta(days=1), spans[0][1] + datetime.timedelta(days=3 * 365)))
-        for n, (begin, end) in enumerate(spans):
-            target = synth.randint(20, 400, "agreement", code, n, "target") if refers else None
-            rows.append((code, begin, end, objectives, target))
+        begin = synth.date_between(synth.start, synth.start + datetime.timedelta(days=365), "agreement", code, "start")
+        n = 0
+        while True:
+            end = _add_years(begin, AGREEMENT_YEARS) - datetime.timedelta(days=1)
+            target, targets = None, []
+            if refers:
+                years = [y for y in range(begin.year, end.year + 1) if synth.start.year <= y <= synth.end.year]
+                mean = sum(referred.get((code, y), 0) for y in years) / max(1, len(years))
+                ambition = 0.9 + 0.4 * synth.u("agreement", code, n, "ambition")
+                target = max(1, round(mean * ambition))
+                share = 50 + 5 * synth.randint(0, 6, "agreement", code, n, "rate")
+                targets = [{"indicator": RATE, "year": y, "value": share} for y in range(begin.year, end.year + 1)]
+            rows.append((code, begin, end, objectives, target, targets))
+            if end >= synth.end:
+                break
+            begin, n = end + datetime.timedelta(days=1), n + 1
     return synth.insert(
-        PartnerAgreement, ["partner", "starts_on", "ends_on", "objectives", "referral_target_per_year"], rows
+        PartnerAgreement,
+        ["partner", "starts_on", "ends_on", "objectives", "referral_target_per_year", "targets"],
+        rows,
     )
+
+
+def _add_years(day: datetime.date, years: int) -> datetime.date:
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + years, day=28)
 
 
 def _project_partners(synth: Synth) -> int:

@@ -753,6 +753,9 @@ GENDERS = [("m", 57), ("f", 41), ("x", 1), (None, 1)]
 CHANNELS = [("online", 38), ("office", 34), ("service_line", 10), ("referral", 15), (None, 3)]
 DUTCH_LEVELS = ["none", "a1", "a2", "b1", "b2", "c1", "c2"]
 STATUS_SOURCES = ("manual", "national_register")
+# The national-register authorisation (answer 2 of question 668, summer 2017): statuses come from the
+# register only for periods starting from its operation in autumn 2017; earlier ones were typed by hand.
+AUTHORISED = datetime.date(2017, 10, 1)
 
 TRAJECTORY_TYPES = ("fast_mediation", "integrated", "combined", "linear")
 # Linear trajectories (language first) take longest, fast mediation shortest.
@@ -1038,28 +1041,32 @@ class _CaseGenerator:
         rand, end = r.random, self.end
         if rand() < 0.1:
             return []  # status unknown
-        source = STATUS_SOURCES[1] if rand() < 0.55 else STATUS_SOURCES[0]
+        imported = rand() < 0.85
+
+        def source(valid_from: datetime.date) -> str:
+            return STATUS_SOURCES[1] if imported and valid_from >= AUTHORISED else STATUS_SOURCES[0]
+
         arrival = _plus_days(first_intake, -rand() * 4 * 365)
         arrival = max(arrival, _plus_days(birth_date, 365 * 16), datetime.date(2008, 1, 1))
         arrival = min(arrival, end)
         if nationality == "BE":
             since = max(birth_date, _plus_days(first_intake, -rand() * 15 * 365))
-            return [(job_seeker_id, "belgian", "not_required", since, None, source)]
+            return [(job_seeker_id, "belgian", "not_required", since, None, source(since))]
         if nationality in EU:
-            return [(job_seeker_id, "eu_citizen", "not_required", arrival, None, source)]
+            return [(job_seeker_id, "eu_citizen", "not_required", arrival, None, source(arrival))]
         if not refugee:
             permit = "single_permit" if rand() < 0.6 else "not_required"
-            return [(job_seeker_id, "other_third_country", permit, arrival, None, source)]
+            return [(job_seeker_id, "other_third_country", permit, arrival, None, source(arrival))]
         permit = "card_c" if rand() < 0.8 else "none"
         decision = _plus_days(arrival, 120 + rand() * 600)
         if decision > end:
-            return [(job_seeker_id, "asylum_seeker", permit, arrival, None, source)]
+            return [(job_seeker_id, "asylum_seeker", permit, arrival, None, source(arrival))]
         x = rand()
         status = "recognised_refugee" if x < 0.65 else "subsidiary_protection" if x < 0.9 else "other_third_country"
         after = "single_permit" if status == "other_third_country" else "not_required"
         return [
-            (job_seeker_id, "asylum_seeker", permit, arrival, decision - datetime.timedelta(days=1), source),
-            (job_seeker_id, status, after, decision, None, source),
+            (job_seeker_id, "asylum_seeker", permit, arrival, decision - datetime.timedelta(days=1), source(arrival)),
+            (job_seeker_id, status, after, decision, None, source(decision)),
         ]
 
     def _actions(
