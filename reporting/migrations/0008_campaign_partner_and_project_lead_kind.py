@@ -1,4 +1,4 @@
-"""The indicator sd2.register_coverage (question 2: how far status monitoring is automatic; catalogue sync)."""
+"""The partner dimension of the campaign indicators and project_lead_kind of td1.1.action_flow (catalogue sync)."""
 
 from django.db import migrations
 
@@ -10,6 +10,6 @@ def sync(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("reporting", "0007_campaign_partner_and_project_lead_kind")]
+    dependencies = [("reporting", "0007_value_index_by_run_and_indicator")]
 
     operations = [migrations.RunPython(sync, migrations.RunPython.noop)]
