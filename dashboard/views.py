@@ -11,16 +11,20 @@ from __future__ import annotations
 import functools
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.contrib import messages
 from django.http import HttpResponseForbidden, HttpResponseNotAllowed, HttpResponseRedirect
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from accounts.models import Role, role_of
 from idw.pages import lang_code, page_language
 from reporting import selectors, services
+from reporting.api import answers
 from reporting.api.views import ValuesQuerySerializer
 from reporting.catalogue import BY_CODE
 from reporting.models import IndicatorRun, RunStatus
@@ -112,6 +116,17 @@ def _latest(results: list[dict]) -> dict | None:
 @dashboard_page
 def overview(request):
     context = _base_context(request)
+    # The objectives part depends only on what is served, the suppression view and the language:
+    # rendered once per publication, as the values API caches its answers.
+    view = "full" if role_of(request.user) == Role.ADMIN else "suppressed"
+    key = answers.key_for("dashboard-overview", view, settings.IDW_SUPPRESSION_THRESHOLD, get_language())
+    rendered = answers.fetch(key, lambda: _objectives_answer(request, context))
+    context["objectives_html"] = mark_safe(rendered.body.decode())  # noqa: S308 (rendered by our template)
+    context["run"] = _run_in_view(request)
+    return render(request, "dashboard/overview.html", context)
+
+
+def _objectives_answer(request, context) -> answers.Answer:
     try:
         objectives = selectors.objectives_for(user=request.user)
     except selectors.NotServed:
@@ -124,9 +139,8 @@ def overview(request):
             item["name"] = _name(ind)
             item["figure"] = _figure(ind, item["rows"], title=_name(ind), small=True) if item["rows"] else None
             item["latest"] = _latest(item["rows"])
-    context["objectives"] = objectives
-    context["run"] = _run_in_view(request)
-    return render(request, "dashboard/overview.html", context)
+    html = render_to_string("dashboard/_objectives.html", {**context, "objectives": objectives}, request=request)
+    return answers.Answer("", "text/html", html.encode())
 
 
 def _run_in_view(request) -> IndicatorRun | None:

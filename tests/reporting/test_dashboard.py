@@ -222,3 +222,15 @@ def test_the_overview_takes_a_constant_number_of_queries(published, django_asser
     client = session_for(Role.REPORTING)
     with django_assert_max_num_queries(12):
         assert client.get("/dashboard/").status_code == 200
+
+
+@pytest.mark.django_db
+def test_the_cached_overview_is_kept_per_suppression_view_and_language(published):
+    reporting, admin = session_for(Role.REPORTING), session_for(Role.ADMIN)
+    first = cells_of(reporting.get("/dashboard/").content.decode())["sd1.intake"]
+    assert {"period": "2022", "series": "total", "value": "", "suppressed": "true"} in first
+    shown = cells_of(admin.get("/dashboard/").content.decode())["sd1.intake"]
+    assert {"period": "2022", "series": "total", "value": "4"} in shown
+    assert cells_of(reporting.get("/dashboard/").content.decode())["sd1.intake"] == first
+    assert "Instroom in trajecten" in reporting.get("/dashboard/").content.decode()
+    assert "Intake into trajectories" in reporting.get("/dashboard/?lang=en").content.decode()
