@@ -34,6 +34,7 @@ from .models import (
     ResidenceStatus,
     Trajectory,
 )
+from .validators import normalise_insz
 from .worklists import SCREENED_CATEGORIES
 
 AUDIT_ROWS_ON_PAGE = 50  # the latest entries on a person's page; the full trail is one click away
@@ -127,6 +128,13 @@ class ScopedAdmin(admin.ModelAdmin):
 
     def get_autocomplete_fields(self, request):
         return [*super().get_autocomplete_fields(request), *registered_autocompletes(self)]
+
+    def get_search_results(self, request, queryset, search_term):
+        """An INSZ as printed on the eID card (`90.03.15-123.77`) is searched as its 11 digits."""
+        printed = normalise_insz(search_term)
+        if len(printed) == 11 and printed.isdigit():
+            search_term = printed
+        return super().get_search_results(request, queryset, search_term)
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form_class = super().get_form(request, obj, change=change, **kwargs)

@@ -332,3 +332,14 @@ def test_programme_team_pages_render(db, office):
     )
     assert response.status_code == 200  # a mediator without an office is refused on the form
     assert not User.objects.filter(username="nieuw").exists()
+
+
+def test_search_finds_an_insz_typed_as_printed(browser, trajectory):
+    insz = trajectory.job_seeker.insz
+    printed = f"{insz[:2]}.{insz[2:4]}.{insz[4:6]}-{insz[6:9]}.{insz[9:]}"
+    for path in ("/admin/trajectories/jobseeker/", "/admin/trajectories/trajectory/"):
+        page = browser.get(path, {"q": printed}).content.decode()
+        assert trajectory.job_seeker.last_name in page, path
+    other = factories.JobSeekerFactory(office=factories.OfficeFactory())
+    page = browser.get("/admin/trajectories/jobseeker/", {"q": other.insz}).content.decode()
+    assert other.last_name not in page
