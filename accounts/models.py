@@ -16,6 +16,7 @@ class Role(models.TextChoices):
     COMPLAINTS = "complaints", _("complaints officer")
     REPORTING = "reporting", _("reporting client")
     ADMIN = "admin", _("programme team (admin)")
+    INTEGRATION = "integration", _("integration system (imports)")
 
 
 def role_of(user) -> str | None:

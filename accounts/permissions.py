@@ -4,7 +4,10 @@ from rest_framework.permissions import SAFE_METHODS, BasePermission
 
 from .models import Role
 
-EVERY_ROLE = frozenset(Role.values)
+# The integration role (a system feeding the imports) may call /api/v1/imports/ and nothing else,
+# so "every role" of reference data and the ping leaves it out.
+EVERY_ROLE = frozenset(Role.values) - {Role.INTEGRATION}
+IMPORT_ROLES = frozenset({Role.INTEGRATION})
 
 
 def role_of(user) -> str | None:
@@ -48,6 +51,7 @@ ADMIN_SITE_PERMISSIONS: dict[str, dict[str, frozenset[str]]] = {
         "trajectories.residencestatus": ALL,
         "trajectories.trajectory": ALL,
         "trajectories.action": ALL,
+        "trajectories.employmentspell": VIEW,
         "trajectories.auditentry": VIEW,
         "trajectories.office": VIEW,
         "trajectories.actiontype": VIEW,

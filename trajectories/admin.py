@@ -28,6 +28,7 @@ from .models import (
     Action,
     ActionType,
     AuditEntry,
+    EmploymentSpell,
     JobSeeker,
     Office,
     Region,
@@ -336,6 +337,16 @@ class TrajectoryInline(ReadOnlyMixin, admin.TabularInline):
     extra = 0
 
 
+class EmploymentSpellInline(ReadOnlyMixin, admin.TabularInline):
+    """A person's employment spells, as the employment import wrote them (read-only)."""
+
+    model = EmploymentSpell
+    fields = ["kind", "started_on", "ended_on", "employer_enterprise_number", "external_id"]
+    readonly_fields = fields
+    ordering = ["started_on", "id"]
+    extra = 0
+
+
 @admin.register(JobSeeker)
 class JobSeekerAdmin(ReadAuditAdminMixin, ScopedAdmin):
     list_display = [
@@ -370,7 +381,7 @@ class JobSeekerAdmin(ReadAuditAdminMixin, ScopedAdmin):
             {"fields": ["education_level", "unaccompanied_minor", "municipality_nis", "registration_channel"]},
         ),
     ]
-    inlines = [ResidenceStatusInline, TrajectoryInline]
+    inlines = [ResidenceStatusInline, TrajectoryInline, EmploymentSpellInline]
 
     def get_queryset(self, request):
         return super().get_queryset(request).with_target_group()

@@ -17,6 +17,7 @@ from . import validators
 from .querysets import (
     ActionQuerySet,
     AuditEntryQuerySet,
+    EmploymentSpellQuerySet,
     JobSeekerQuerySet,
     ResidenceStatusQuerySet,
     TrajectoryQuerySet,
@@ -393,6 +394,50 @@ class Action(models.Model):
 
     def __str__(self) -> str:
         return f"{self.action_type_id} {self.started_on}"
+
+
+class EmploymentKind(models.TextChoices):
+    EMPLOYEE = "employee", _("employee")
+    TEMPORARY_AGENCY = "temporary_agency", _("temporary agency work (uitzendarbeid)")
+    SELF_EMPLOYED = "self_employed", _("self-employed")
+    SOCIAL_ECONOMY = "social_economy", _("social economy")
+
+
+class EmploymentSpell(models.Model):
+    """A period of employment (tewerkstellingsperiode) from a declaration of employment
+    (DIMONA) or a self-employed insurance fund, imported by `external_id` (the declaration's id).
+
+    Written only by the employment import (trajectories.imports.employment); read by
+    `sd1.durable_work`.
+    """
+
+    external_id = models.CharField(_("declaration id"), max_length=64, unique=True)
+    job_seeker = models.ForeignKey(
+        JobSeeker, verbose_name=_("job seeker"), related_name="employment_spells", on_delete=models.CASCADE
+    )
+    kind = models.CharField(_("kind"), max_length=16, choices=EmploymentKind.choices)
+    started_on = models.DateField(_("start"))
+    ended_on = models.DateField(_("end"), null=True, blank=True, help_text=_("Empty: ongoing."))
+    employer_enterprise_number = models.CharField(_("employer (enterprise number)"), max_length=10, null=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    objects = EmploymentSpellQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("employment spell")
+        verbose_name_plural = _("employment spells")
+        ordering = ["job_seeker_id", "started_on", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ended_on__isnull=True) | Q(ended_on__gte=F("started_on")),
+                name="employment_spell_ordered_dates",
+            )
+        ]
+        indexes = [models.Index(fields=["job_seeker", "started_on"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.started_on}–{self.ended_on or ''}"
 
 
 class ChangeRecord(models.Model):

@@ -43,6 +43,10 @@ class ActionQuerySet(OfficeScopedQuerySet):
     office_path = "trajectory__job_seeker__office"
 
 
+class EmploymentSpellQuerySet(_ScopedQuerySet):
+    office_path = "job_seeker__office"
+
+
 class AuditEntryQuerySet(models.QuerySet):
     """The audit trail of the job seekers a user sees (entries without a person: admin only)."""
 

@@ -205,6 +205,8 @@ def test_residence_status_inline_adds_a_period_and_closes_the_open_one(browser, 
             "trajectories-MAX_NUM_FORMS": "1000",
             "trajectories-0-id": str(trajectory.pk),
             "trajectories-0-job_seeker": str(job_seeker.pk),
+            "employment_spells-TOTAL_FORMS": "0",
+            "employment_spells-INITIAL_FORMS": "0",
         }
     )
     data = {k: v for k, v in data.items() if v is not None}

@@ -27,6 +27,13 @@ class ResidenceStatusSerializer(serializers.ModelSerializer):
         extra_kwargs = {"valid_to": {"required": False}, "source": {"required": False}}
 
 
+class EmploymentSpellSerializer(serializers.Serializer):
+    kind = serializers.CharField()
+    started_on = serializers.DateField()
+    ended_on = serializers.DateField(allow_null=True)
+    employer_name = serializers.CharField(allow_null=True)
+
+
 class InszField(serializers.CharField):
     """An INSZ, accepted with dots, dashes or spaces and stored as its 11 digits."""
 

@@ -1,3 +1,4 @@
+from django.urls import include, path
 from rest_framework.routers import SimpleRouter
 
 from . import views
@@ -9,4 +10,4 @@ router.register("jobseekers", views.JobSeekerViewSet)
 router.register("trajectories", views.TrajectoryViewSet)
 router.register("actions", views.ActionViewSet)
 
-urlpatterns = router.urls
+urlpatterns = [*router.urls, path("imports/", include("trajectories.imports.urls"))]

@@ -8,12 +8,13 @@ from accounts.models import Role
 from idw.api.viewsets import ReferenceViewSet, ScopedMixin, ServiceWriteMixin
 from privacy.read_audit import ReadAuditMixin
 
-from .. import services
+from .. import selectors, services
 from ..filters import ActionFilter, JobSeekerFilter, TrajectoryFilter
 from ..models import Action, ActionType, JobSeeker, Office, ResidenceStatus, Trajectory
 from .serializers import (
     ActionSerializer,
     ActionTypeSerializer,
+    EmploymentSpellSerializer,
     JobSeekerSerializer,
     OfficeSerializer,
     ResidenceStatusSerializer,
@@ -71,6 +72,13 @@ class JobSeekerViewSet(
 
     def perform_destroy(self, instance):
         services.job_seeker_delete(actor=self.request.user, job_seeker=instance)
+
+    @extend_schema(responses={200: EmploymentSpellSerializer(many=True)})
+    @action(detail=True, methods=["get"], url_path="employment", serializer_class=EmploymentSpellSerializer)
+    def employment(self, request, pk=None):
+        """The person's employment spells, oldest first; same scope as the job seeker."""
+        job_seeker = self.get_object()
+        return Response(EmploymentSpellSerializer(selectors.employment_of(job_seeker), many=True).data)
 
     @extend_schema(request=ResidenceStatusSerializer, responses={201: ResidenceStatusSerializer})
     @action(detail=True, methods=["post"], url_path="residence-statuses", serializer_class=ResidenceStatusSerializer)
