@@ -43,7 +43,7 @@ class ActionQuerySet(OfficeScopedQuerySet):
     office_path = "trajectory__job_seeker__office"
 
 
-class EmploymentSpellQuerySet(_ScopedQuerySet):
+class EmploymentSpellQuerySet(OfficeScopedQuerySet):
     office_path = "job_seeker__office"
 
 
