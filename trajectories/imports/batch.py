@@ -244,7 +244,7 @@ def db_datetime(value: datetime.datetime):
 def record_changes_in_bulk(*, actor, model, changes: list) -> None:
     """`changes.record_changes` for large batches: the same change records and audit entries,
     written with `insert_rows`."""
-    from ..changes import _diff, _operation
+    from ..changes import _operation, field_diff
     from ..models import AuditEntry, ChangeRecord
 
     changes = [c for c in changes if c.before != c.after]
@@ -272,5 +272,8 @@ def record_changes_in_bulk(*, actor, model, changes: list) -> None:
     insert_rows(
         AuditEntry,
         ["at", "actor_id", "model", "row_id", "job_seeker_id", "operation", "changes"],
-        [(at, actor_id, label, str(c.row_id), c.job_seeker_id, _operation(c), json.dumps(_diff(c))) for c in changes],
+        [
+            (at, actor_id, label, str(c.row_id), c.job_seeker_id, _operation(c), json.dumps(field_diff(c)))
+            for c in changes
+        ],
     )
