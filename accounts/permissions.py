@@ -52,6 +52,7 @@ ADMIN_SITE_PERMISSIONS: dict[str, dict[str, frozenset[str]]] = {
         "trajectories.trajectory": ALL,
         "trajectories.action": ALL,
         "trajectories.employmentspell": VIEW,
+        "trajectories.barrier": ALL,
         "trajectories.auditentry": VIEW,
         "trajectories.office": VIEW,
         "trajectories.actiontype": VIEW,

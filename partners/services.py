@@ -176,9 +176,13 @@ PERSON_FIELDS = (
     "mother_tongue",
     "dutch_level",
     "municipality_nis",
+    "prior_education",
     "phone",
     "email",
 )
+# Person fields added after hashes were stored: left out of the canonical body while null,
+# so that a replay of an earlier body still hashes the same.
+LATER_PERSON_FIELDS = ("prior_education",)
 BODY_FIELDS = (
     "external_id",
     "referred_on",
@@ -210,6 +214,9 @@ def canonical_body(data: dict[str, Any]) -> dict[str, Any]:
     person = data.get("person") or {}
     body = {key: data.get(key) for key in _BODY_SCALARS}
     body["person"] = {key: person.get(key) for key in PERSON_FIELDS}
+    for key in LATER_PERSON_FIELDS:
+        if body["person"][key] is None:
+            del body["person"][key]
     # The dates are the only values that are not JSON already.
     body["referred_on"] = _json_value(body["referred_on"])
     body["consent_on"] = _json_value(body["consent_on"])

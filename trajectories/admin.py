@@ -28,6 +28,7 @@ from .models import (
     Action,
     ActionType,
     AuditEntry,
+    Barrier,
     EmploymentSpell,
     JobSeeker,
     Office,
@@ -499,6 +500,24 @@ class ActionInline(ServiceInline, admin.TabularInline):
         services.action_delete(actor=actor, action=instance)
 
 
+class BarrierInline(ServiceInline, admin.TabularInline):
+    """What keeps the person from work for now; resolved by filling in the date."""
+
+    model = Barrier
+    fields = ["barrier", "noted_on", "resolved_on"]
+    extra = 0
+
+    def perform_save(self, actor, parent, cleaned, changed, instance):
+        if instance is None:
+            return services.barrier_create(actor=actor, trajectory=parent, **_pick(cleaned, self.fields))
+        return services.barrier_update(
+            actor=actor, barrier=instance, **_pick(cleaned, [f for f in changed if f in self.fields])
+        )
+
+    def perform_delete(self, actor, instance):
+        services.barrier_delete(actor=actor, barrier=instance)
+
+
 class TrajectoryStatusFilter(admin.SimpleListFilter):
     title = _("status")
     parameter_name = "status"
@@ -541,7 +560,7 @@ class TrajectoryAdmin(ScopedAdmin):
         ("first_action_on", "last_action_on"),
         ("intake_office", "intake_education_level"),
     ]
-    inlines = [ActionInline]
+    inlines = [ActionInline, BarrierInline]
 
     def get_queryset(self, request):
         # The changelist skips list_select_related once a queryset selects anything,

@@ -17,6 +17,8 @@ from .models import (
     ActionCategory,
     ActionStatus,
     ActionType,
+    Barrier,
+    BarrierKind,
     JobSeeker,
     Office,
     Trajectory,
@@ -98,3 +100,16 @@ class ActionFilter(filters.FilterSet):
     class Meta:
         model = Action
         fields = ["trajectory", "action_type", "category", "status"]
+
+
+class BarrierFilter(filters.FilterSet):
+    trajectory = filters.ModelChoiceFilter(queryset=_scoped(Trajectory))
+    barrier = filters.ChoiceFilter(choices=BarrierKind.choices)
+    resolved = StrictBooleanFilter(method="filter_resolved")
+
+    class Meta:
+        model = Barrier
+        fields = ["trajectory", "barrier", "resolved"]
+
+    def filter_resolved(self, queryset, name, value):
+        return queryset if value is None else queryset.filter(resolved_on__isnull=not value)

@@ -17,6 +17,7 @@ from . import validators
 from .querysets import (
     ActionQuerySet,
     AuditEntryQuerySet,
+    BarrierQuerySet,
     EmploymentSpellQuerySet,
     JobSeekerQuerySet,
     ResidenceStatusQuerySet,
@@ -90,6 +91,18 @@ class RegistrationChannel(models.TextChoices):
     REFERRAL = "referral", _("partner referral (toeleiding)")
 
 
+class PriorEducation(models.TextChoices):
+    """Where the person comes from in education (TD4.2, question 6)."""
+
+    OKAN = "okan", _("reception class for newcomers (OKAN)")
+    PART_TIME_EDUCATION = "part_time_education", _("part-time education (deeltijds onderwijs)")
+    SECONDARY_UNQUALIFIED = "secondary_unqualified", _("left secondary school without a qualification")
+    SECONDARY_QUALIFIED = "secondary_qualified", _("secondary school with a qualification")
+    HIGHER_EDUCATION = "higher_education", _("higher education")
+    ADULT_EDUCATION = "adult_education", _("adult education")
+    ABROAD_ONLY = "abroad_only", _("schooling abroad only")
+
+
 class JobSeeker(models.Model):
     """A person registered with the employment service (werkzoekende).
 
@@ -128,6 +141,9 @@ class JobSeeker(models.Model):
     office = models.ForeignKey(Office, verbose_name=_("office"), on_delete=models.PROTECT, related_name="job_seekers")
     registration_channel = models.CharField(
         _("registration channel"), max_length=16, choices=RegistrationChannel.choices, null=True, blank=True
+    )
+    prior_education = models.CharField(
+        _("prior education"), max_length=24, choices=PriorEducation.choices, null=True, blank=True
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
@@ -394,6 +410,54 @@ class Action(models.Model):
 
     def __str__(self) -> str:
         return f"{self.action_type_id} {self.started_on}"
+
+
+class BarrierKind(models.TextChoices):
+    LANGUAGE = "language", _("language")
+    HEALTH = "health", _("health")
+    CHILDCARE = "childcare", _("childcare")
+    MOBILITY = "mobility", _("mobility")
+    HOUSING = "housing", _("housing")
+    DIPLOMA_RECOGNITION = "diploma_recognition", _("diploma recognition")
+    DIGITAL_SKILLS = "digital_skills", _("digital skills")
+    RESIDENCE_UNCERTAINTY = "residence_uncertainty", _("uncertain residence")
+    ADMINISTRATIVE = "administrative", _("administrative")
+    OTHER = "other", _("other")
+
+
+class Barrier(models.Model):
+    """What keeps a person from work for now (belemmering), noted in a trajectory; read by `sd1.barriers`."""
+
+    trajectory = models.ForeignKey(
+        Trajectory, verbose_name=_("trajectory"), related_name="barriers", on_delete=models.CASCADE
+    )
+    barrier = models.CharField(_("barrier"), max_length=24, choices=BarrierKind.choices)
+    noted_on = models.DateField(_("noted on"))
+    resolved_on = models.DateField(_("resolved on"), null=True, blank=True, help_text=_("Empty: still there."))
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    objects = BarrierQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("barrier")
+        verbose_name_plural = _("barriers")
+        ordering = ["trajectory_id", "noted_on", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(resolved_on__isnull=True) | Q(resolved_on__gte=F("noted_on")),
+                name="barrier_ordered_dates",
+            ),
+            models.UniqueConstraint(
+                fields=["trajectory", "barrier"],
+                condition=Q(resolved_on__isnull=True),
+                name="one_unresolved_barrier_of_a_kind",
+            ),
+        ]
+        indexes = [models.Index(fields=["noted_on"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_barrier_display()} {self.noted_on}–{self.resolved_on or ''}"
 
 
 class EmploymentKind(models.TextChoices):

@@ -43,6 +43,10 @@ class ActionQuerySet(OfficeScopedQuerySet):
     office_path = "trajectory__job_seeker__office"
 
 
+class BarrierQuerySet(OfficeScopedQuerySet):
+    office_path = "trajectory__job_seeker__office"
+
+
 class EmploymentSpellQuerySet(OfficeScopedQuerySet):
     office_path = "job_seeker__office"
 

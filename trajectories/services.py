@@ -23,6 +23,7 @@ from .models import (
     Action,
     ActionStatus,
     ActionType,
+    Barrier,
     JobSeeker,
     Office,
     ResidenceStatus,
@@ -66,6 +67,7 @@ JOB_SEEKER_FIELDS = [
     "municipality_nis",
     "office",
     "registration_channel",
+    "prior_education",
 ]
 
 
@@ -379,6 +381,102 @@ ACTION_FIELDS = (
     "interpreter_used",
     "language",
 )
+
+
+# Barriers --------------------------------------------------------------------
+
+BARRIER_FIELDS = ["barrier", "noted_on", "resolved_on"]
+
+
+def _check_barrier_rules(barrier: Barrier, trajectory: Trajectory, errors: dict) -> None:
+    _not_future(errors, noted_on=barrier.noted_on, resolved_on=barrier.resolved_on)
+    if barrier.noted_on < trajectory.started_on:
+        errors.setdefault("noted_on", []).append(_("A barrier is not noted before its trajectory starts."))
+    if trajectory.outflow_on and barrier.noted_on > trajectory.outflow_on:
+        errors.setdefault("noted_on", []).append(_("A barrier is not noted after its trajectory's outflow."))
+    if barrier.resolved_on and barrier.resolved_on < barrier.noted_on:
+        errors.setdefault("resolved_on", []).append(_("A barrier is not resolved before it was noted."))
+    if barrier.resolved_on is None and (
+        Barrier.objects.filter(trajectory_id=trajectory.pk, barrier=barrier.barrier, resolved_on__isnull=True)
+        .exclude(pk=barrier.pk)
+        .exists()
+    ):
+        errors.setdefault("barrier", []).append(_("This trajectory already has an unresolved barrier of this kind."))
+
+
+def _save_barrier(barrier: Barrier) -> None:
+    try:
+        with transaction.atomic():
+            barrier.save()
+    except IntegrityError:  # a concurrent write won the one-unresolved-per-kind race
+        raise ValidationError(
+            {"barrier": [_("This trajectory already has an unresolved barrier of this kind.")]}
+        ) from None
+
+
+@transaction.atomic
+def barrier_create(
+    *,
+    actor,
+    trajectory: Trajectory,
+    barrier: str,
+    noted_on: datetime.date,
+    resolved_on: datetime.date | None = None,
+) -> Barrier:
+    trajectory = Trajectory.objects.select_for_update().get(pk=trajectory.pk)
+    row = Barrier(trajectory=trajectory, barrier=barrier, noted_on=noted_on, resolved_on=resolved_on)
+    errors: dict = {}
+    _check_barrier_rules(row, trajectory, errors)
+    _raise(errors)
+    _save_barrier(row)
+    record_change(
+        actor=actor,
+        instance=row,
+        before=None,
+        after=snapshot(row),
+        job_seeker_id=trajectory.job_seeker_id,
+        trajectory_id=trajectory.pk,
+    )
+    return row
+
+
+@transaction.atomic
+def barrier_update(*, actor, barrier: Barrier, **fields: Any) -> Barrier:
+    if "trajectory" in fields and fields["trajectory"].pk != barrier.trajectory_id:
+        raise ValidationError({"trajectory": [_("A barrier cannot move to another trajectory.")]})
+    trajectory = Trajectory.objects.select_for_update().get(pk=barrier.trajectory_id)
+    before = snapshot(barrier)
+    for key, value in fields.items():
+        if key in BARRIER_FIELDS:
+            setattr(barrier, key, value)
+    if snapshot(barrier) == before:
+        return barrier
+    errors: dict = {}
+    _check_barrier_rules(barrier, trajectory, errors)
+    _raise(errors)
+    _save_barrier(barrier)
+    record_change(
+        actor=actor,
+        instance=barrier,
+        before=before,
+        after=snapshot(barrier),
+        job_seeker_id=trajectory.job_seeker_id,
+        trajectory_id=trajectory.pk,
+    )
+    return barrier
+
+
+@transaction.atomic
+def barrier_delete(*, actor, barrier: Barrier) -> None:
+    before = snapshot(barrier)
+    job_seeker_id = Trajectory.objects.filter(pk=barrier.trajectory_id).values_list("job_seeker_id", flat=True).first()
+    pk = barrier.pk
+    barrier.delete()
+    record_changes(
+        actor=actor,
+        model=Barrier,
+        changes=[Change(pk, before, None, job_seeker_id, before["trajectory_id"])],
+    )
 
 
 def refresh_milestones(trajectory_ids: Iterable[int]) -> None:

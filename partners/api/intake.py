@@ -20,7 +20,7 @@ from django.core.validators import EmailValidator
 from rest_framework.exceptions import ErrorDetail, ValidationError
 from rest_framework.settings import api_settings
 
-from trajectories.models import DutchLevel, Gender, ResidenceStatusKind
+from trajectories.models import DutchLevel, Gender, PriorEducation, ResidenceStatusKind
 from trajectories.services import today
 from trajectories.validators import normalise_insz, validate_country, validate_insz, validate_language, validate_nis
 
@@ -39,6 +39,7 @@ _EMAIL = EmailValidator()
 
 _GENDERS = frozenset(Gender.values)
 _DUTCH_LEVELS = frozenset(DutchLevel.values)
+_PRIOR_EDUCATIONS = frozenset(PriorEducation.values)
 _RESIDENCE_STATUSES = frozenset(ResidenceStatusKind.values)
 _HOUSINGS = frozenset(Housing.values)
 _LEGAL_BASES = frozenset(LegalBasis.values)
@@ -144,6 +145,7 @@ def _person(data: Any, today_: datetime.date) -> dict[str, Any]:
         "mother_tongue": _checked(_optional_text(data.get("mother_tongue"), 3), validate_language),
         "dutch_level": _choice(data.get("dutch_level"), _DUTCH_LEVELS),
         "municipality_nis": _checked(_optional_text(data.get("municipality_nis"), 5), validate_nis),
+        "prior_education": _choice(data.get("prior_education"), _PRIOR_EDUCATIONS),
         "phone": _optional_text(data.get("phone"), 32),
         "email": _checked(_optional_text(data.get("email"), 254), _EMAIL),
     }

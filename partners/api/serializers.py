@@ -6,7 +6,7 @@ from drf_spectacular.utils import OpenApiExample, extend_schema_serializer
 from rest_framework import serializers
 
 from trajectories.api.serializers import InszField
-from trajectories.models import DutchLevel, Gender, Office, ResidenceStatusKind
+from trajectories.models import DutchLevel, Gender, Office, PriorEducation, ResidenceStatusKind
 from trajectories.services import today
 from trajectories.validators import validate_country, validate_language, validate_nis
 
@@ -129,6 +129,7 @@ class ReferralPersonSerializer(serializers.Serializer):
         validators=[validate_nis],
         help_text="The municipality's 5-digit NIS code (pattern `^[0-9]{5}$`), e.g. `11002` (Antwerp).",
     )
+    prior_education = _optional(serializers.ChoiceField, choices=PriorEducation.choices)
     phone = _optional(serializers.CharField, max_length=32)
     email = _optional(serializers.EmailField, max_length=254)
 
@@ -221,6 +222,7 @@ class ReferralPersonReadSerializer(serializers.Serializer):
     mother_tongue = serializers.CharField(allow_null=True)
     dutch_level = serializers.ChoiceField(choices=DutchLevel.choices, allow_null=True)
     municipality_nis = serializers.CharField(allow_null=True)
+    prior_education = serializers.ChoiceField(choices=PriorEducation.choices, allow_null=True)
     phone = serializers.CharField(allow_null=True)
     email = serializers.CharField(allow_null=True)
 

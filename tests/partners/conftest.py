@@ -32,6 +32,7 @@ FULL_PERSON = {
     "mother_tongue": "ar",
     "dutch_level": "a2",
     "municipality_nis": "44021",
+    "prior_education": "secondary_qualified",
     "phone": "+32 470 12 34 56",
     "email": "amal@example.org",
 }

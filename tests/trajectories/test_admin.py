@@ -135,6 +135,8 @@ def _action_inline_post(trajectory, **action):
         "actions-MAX_NUM_FORMS": "1000",
         "actions-0-id": "",
         "actions-0-trajectory": str(trajectory.pk),
+        "barriers-TOTAL_FORMS": "0",
+        "barriers-INITIAL_FORMS": "0",
     }
     data.update({f"actions-0-{key}": value for key, value in action.items()})
     return data

@@ -4,7 +4,7 @@ from django.apps import apps
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from ..models import Action, ActionType, JobSeeker, Office, ResidenceStatus, Trajectory, TrajectoryStatus
+from ..models import Action, ActionType, Barrier, JobSeeker, Office, ResidenceStatus, Trajectory, TrajectoryStatus
 from ..validators import normalise_insz, validate_insz
 
 
@@ -76,6 +76,7 @@ class JobSeekerSerializer(serializers.ModelSerializer):
             "municipality_nis",
             "office",
             "registration_channel",
+            "prior_education",
             "target_group",
             "residence_statuses",
         ]
@@ -160,3 +161,12 @@ class ActionSerializer(serializers.ModelSerializer):
             "competences",
         ]
         extra_kwargs = {"interpreter_used": {"required": False}}
+
+
+class BarrierSerializer(serializers.ModelSerializer):
+    trajectory = ScopedPrimaryKeyRelatedField(queryset=Trajectory.objects.all())
+
+    class Meta:
+        model = Barrier
+        fields = ["id", "trajectory", "barrier", "noted_on", "resolved_on"]
+        extra_kwargs = {"resolved_on": {"required": False}}

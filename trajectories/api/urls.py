@@ -9,5 +9,6 @@ router.register("action-types", views.ActionTypeViewSet)
 router.register("jobseekers", views.JobSeekerViewSet)
 router.register("trajectories", views.TrajectoryViewSet)
 router.register("actions", views.ActionViewSet)
+router.register("barriers", views.BarrierViewSet)
 
 urlpatterns = [*router.urls, path("imports/", include("trajectories.imports.urls"))]

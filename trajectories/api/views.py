@@ -9,11 +9,12 @@ from idw.api.viewsets import ReferenceViewSet, ScopedMixin, ServiceWriteMixin
 from privacy.read_audit import ReadAuditMixin
 
 from .. import selectors, services
-from ..filters import ActionFilter, JobSeekerFilter, TrajectoryFilter
-from ..models import Action, ActionType, JobSeeker, Office, ResidenceStatus, Trajectory
+from ..filters import ActionFilter, BarrierFilter, JobSeekerFilter, TrajectoryFilter
+from ..models import Action, ActionType, Barrier, JobSeeker, Office, ResidenceStatus, Trajectory
 from .serializers import (
     ActionSerializer,
     ActionTypeSerializer,
+    BarrierSerializer,
     EmploymentSpellSerializer,
     JobSeekerSerializer,
     OfficeSerializer,
@@ -128,3 +129,20 @@ class ActionViewSet(CaseViewSet, viewsets.ModelViewSet):
 
     def perform_destroy(self, instance):
         services.action_delete(actor=self.request.user, action=instance)
+
+
+class BarrierViewSet(CaseViewSet, viewsets.ModelViewSet):
+    """Barriers (belemmeringen) on a trajectory: at most one unresolved of a kind, within the trajectory's dates."""
+
+    queryset = Barrier.objects.order_by("id")
+    serializer_class = BarrierSerializer
+    filterset_class = BarrierFilter
+
+    def perform_service_create(self, serializer):
+        return services.barrier_create(actor=self.request.user, **serializer.validated_data)
+
+    def perform_service_update(self, serializer, instance):
+        return services.barrier_update(actor=self.request.user, barrier=instance, **serializer.validated_data)
+
+    def perform_destroy(self, instance):
+        services.barrier_delete(actor=self.request.user, barrier=instance)
