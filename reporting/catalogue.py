@@ -394,6 +394,70 @@ INDICATORS: list[Indicator] = [
     ),
 ]  # fmt: skip
 
+# Durable work, re-entry, barriers and school leavers (issue 13): the half of the plan the first
+# outflow does not measure.
+DURABLE_NL = (
+    " Eenheden = trajecten die uitstroomden naar werk of zelfstandige activiteit met uitstroomdatum in de periode. "
+    "Voor N = 6 en 12 maanden: noemer = die met uitstroomdatum + N maanden op of voor de peildatum; "
+)
+DURABLE_EN = (
+    " Units = trajectories that flowed out to work or self-employment with their outflow date in the period. For N "
+    "= 6 and 12 months: denominator = those with outflow date + N months on or before the as-of date; "
+)
+OUTFLOW_HORIZON_NL = " Rijp (mature) wanneer elke eenheid de volledige termijn gehad heeft op de peildatum."
+OUTFLOW_HORIZON_EN = " A row is mature when every unit has had the full horizon by the as-of date."
+INDICATORS += [
+    Indicator(
+        "sd1.durable_work", "percentage", "Duurzaam aan het werk", "Durably at work",
+        "Duurzaam aan het werk na de uitstroom." + DURABLE_NL + "teller = die van hen van wie de werkzoekende een "
+        "tewerkstellingsperiode (DIMONA of zelfstandige) heeft die de dag uitstroomdatum + N maanden dekt (begonnen "
+        "op of voor die dag en niet vroeger geëindigd). Maanden tellen met dezelfde dag, begrensd tot de laatste dag "
+        "van de maand." + OUTFLOW_HORIZON_NL + GROUP_NL,
+        "Durably at work after the outflow." + DURABLE_EN + "numerator = those whose job seeker has an employment "
+        "spell (DIMONA or self-employed) covering the day outflow date + N months (started on or before that day and "
+        "not ended before it). Months keep the day, clamped to the last day of the month." + OUTFLOW_HORIZON_EN
+        + GROUP_EN,
+        ("horizon_months", "region", "age_band", "gender", "residence_status", "trajectory_type", "education_level"),
+        always=("horizon_months",), family="sd1_work",
+    ),
+    Indicator(
+        "sd1.reentry", "percentage", "Herinschrijving na werk", "Re-entry after work",
+        "Terug bij de dienst na uitstroom naar werk." + DURABLE_NL + "teller = die van hen van wie de werkzoekende "
+        "een later traject start (op of na de uitstroomdatum) met startdatum op of voor uitstroomdatum + N maanden."
+        + OUTFLOW_HORIZON_NL + GROUP_NL,
+        "Back with the employment service after an outflow to work." + DURABLE_EN + "numerator = those whose job "
+        "seeker starts a later trajectory (on or after the outflow date) starting on or before outflow date + N "
+        "months." + OUTFLOW_HORIZON_EN + GROUP_EN,
+        ("horizon_months", "region", "age_band", "gender", "residence_status", "trajectory_type", "education_level"),
+        always=("horizon_months",), family="sd1_work",
+    ),
+    Indicator(
+        "sd1.barriers", "percentage", "Belemmeringen", "Barriers",
+        "Waarom mensen nog niet aan het werk zijn. Peildatum = laatste dag van de periode, of de peildatum van de "
+        "berekening als die vroeger valt. Noemer = trajecten van de doelgroep die op die dag open zijn; één rij per "
+        "soort belemmering plus any: teller = die met een belemmering van die soort (any: van eender welke soort) "
+        "die op die dag actief is (vastgesteld op of voor die dag, niet opgelost of pas erna opgelost). Tijd in "
+        "traject = volle maanden open op de peildatum.",
+        "Why people are not at work yet. Reference date = the last day of the period, or the run's as-of date if "
+        "earlier. Denominator = target-group trajectories open on that date; one row per kind of barrier plus any: "
+        "numerator = those with a barrier of that kind (any: of any kind) active on that date (noted on or before "
+        "it, not resolved or resolved after it). Time in trajectory = whole months open on the reference date.",
+        ("barrier", "time_in_trajectory", "trajectory_type", "region"), always=("barrier",), family="sd1_work",
+    ),
+    Indicator(
+        "td4.2.school_leavers", "count", "Van school naar de dienst", "From school to the employment service",
+        "Trajecten gestart in de periode door werkzoekenden jonger dan 25 op de startdatum die uit OKAN, deeltijds "
+        "onderwijs of ongekwalificeerd uit het secundair onderwijs komen; stats.first_action_within_3_months = die "
+        "van hen met een eerste gestarte actie op of voor startdatum + 3 maanden." + GROUP_NL,
+        "Trajectories started in the period by job seekers younger than 25 on the start date who come from OKAN "
+        "(reception class), part-time education or left secondary school without a qualification; "
+        "stats.first_action_within_3_months = those with a first started action on or before start + 3 months."
+        + GROUP_EN,
+        ("prior_education", "unaccompanied_minor", "region"),
+        stats=(Stat("first_action_within_3_months", "s1", "person_count"),), family="sd1_work",
+    ),
+]  # fmt: skip
+
 BY_CODE: dict[str, Indicator] = {i.code: i for i in INDICATORS}
 # The indicators an agreement may set `targets` on: those that can be broken down by partner.
 PARTNER_INDICATORS = frozenset(i.code for i in INDICATORS if "partner" in i.dimensions)

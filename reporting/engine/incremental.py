@@ -39,6 +39,8 @@ REFERENCE_MODELS = frozenset(
 SPANS = {
     "trajectories.trajectory": ("started_on", "outflow_on", frozenset({"job_seeker_id", "intake_office_id"})),
     "trajectories.residencestatus": ("valid_from", "valid_to", frozenset({"status", "work_permit", "job_seeker_id"})),
+    # sd1.barriers reads a barrier on every reference date its span covers.
+    "trajectories.barrier": ("noted_on", "resolved_on", frozenset({"barrier", "trajectory_id"})),
     "partners.partneragreement": (
         "starts_on",
         "ends_on",
@@ -66,7 +68,10 @@ DATED = frozenset(
         "reporting.mediatortraining",
     }
 )
-KNOWN = frozenset(SPANS) | UNDER_TRAJECTORY | DATED
+# An employment spell touches every period of its person's outflows to work (the durable-work
+# horizons read it), whatever its own dates.
+OF_OUTFLOWS = frozenset({"trajectories.employmentspell"})
+KNOWN = frozenset(SPANS) | UNDER_TRAJECTORY | DATED | OF_OUTFLOWS
 
 # Above this many affected job seekers and trajectories, deriving every fact again
 # beats copying and patching: a day's work at national scale (about 10,000 rows)
@@ -203,6 +208,7 @@ def analyse(records, base: IndicatorRun) -> Analysis:
     periods = _Periods(base.period_start, base.as_of, result.periods)
     unit_trajectories: set[int] = set()  # trajectories whose actions' and screenings' periods count
     people: set[int] = set()  # people whose own attributes changed
+    outflows_of: set[int] = set()  # people whose trajectories' outflow periods count (spells, re-entry)
     screenings: set[int] = set()
     for record in records:
         label = record.model
@@ -241,6 +247,11 @@ def analyse(records, base: IndicatorRun) -> Analysis:
             if label == "trajectories.trajectory":
                 pk = int(record.row_id)
                 result.trajectories.add(pk)
+                if not record.before or not record.after or changed & {"started_on", "job_seeker_id"}:
+                    # sd1.reentry reads a later trajectory's start from the earlier ones' outflows.
+                    outflows_of.update(
+                        int(snap["job_seeker_id"]) for snap in (before, after) if snap.get("job_seeker_id")
+                    )
                 if not record.before or not record.after or changed & (read | {"outflow_on", "outflow_reason"}):
                     unit_trajectories.add(pk)
         elif label in UNDER_TRAJECTORY:
@@ -251,6 +262,8 @@ def analyse(records, base: IndicatorRun) -> Analysis:
                 for snap in (before, after):
                     if snap.get("screening_id") is not None:
                         screenings.add(int(snap["screening_id"]))
+        elif label in OF_OUTFLOWS:
+            outflows_of.update(int(snap["job_seeker_id"]) for snap in (before, after) if snap.get("job_seeker_id"))
         elif label == "trajectories.jobseeker" and record.before and record.after and _changed(before, after):
             people.add(int(record.row_id))
         if label == "trajectories.jobseeker":
@@ -263,6 +276,12 @@ def analyse(records, base: IndicatorRun) -> Analysis:
             periods.day(screened_on)
             result.trajectories.add(trajectory_id)
     _units_of_trajectories(unit_trajectories, periods)
+    if outflows_of:
+        from trajectories.models import Trajectory
+
+        rows = Trajectory.objects.filter(job_seeker_id__in=outflows_of, outflow_on__isnull=False)
+        for (outflow_on,) in rows.values_list("outflow_on"):
+            periods.day(outflow_on)
     if people:
         result.trajectories |= _units_of_people(people, periods)
     return result

@@ -24,7 +24,13 @@ from ..catalogue import Indicator
 BASE_COLUMNS = ("period_type", "period", "complete")
 
 # Column of IndicatorValue that holds each always-carried dimension.
-ALWAYS_COLUMN = {"horizon_months": "horizon", "segment": "a1", "group": "a1", "outflow_reason": "a1"}
+ALWAYS_COLUMN = {
+    "horizon_months": "horizon",
+    "segment": "a1",
+    "group": "a1",
+    "outflow_reason": "a1",
+    "barrier": "a1",
+}
 
 
 class Dialect(ABC):

@@ -23,6 +23,7 @@ ALL_CODES = [
     "td3.1.complaints_timely", "td3.1.vacancy_checks", "td3.2.mentoring", "td4.1.referrals_received",
     "td4.1.referral_registration_rate", "td4.2.youth_actions", "td4.3.self_employment", "td4.4.interpreter_use",
     "td4.4.integrated_language", "td4.5.mediator_training",
+    "sd1.durable_work", "sd1.reentry", "sd1.barriers", "td4.2.school_leavers",
 ]  # fmt: skip
 
 

@@ -39,15 +39,26 @@ from reporting.models import (
     TrajectoryFact,
 )
 from tests import factories
-from trajectories.models import Action, ActionType, JobSeeker, Office, Region, ResidenceStatus, Trajectory
+from trajectories.models import (
+    Action,
+    ActionType,
+    Barrier,
+    EmploymentSpell,
+    JobSeeker,
+    Office,
+    Region,
+    ResidenceStatus,
+    Trajectory,
+)
 
 from .helpers import D, copy_rows, person, residence, trajectory
 
 pytestmark = pytest.mark.django_db
 AS_OF = D(2024, 6, 15)
-MY_FAMILIES = ["sd1", "sd1_sd2", "td2", "sd3_td3", "td4_1", "td4"]
+MY_FAMILIES = ["sd1", "sd1_sd2", "td2", "sd3_td3", "td4_1", "td4", "sd1_work"]
 SOURCE_MODELS = [
-    Region, Office, JobSeeker, ResidenceStatus, Trajectory, ActionType, Action, Partner, Project, Employer,
+    Region, Office, JobSeeker, ResidenceStatus, Trajectory, ActionType, Action, EmploymentSpell, Barrier,
+    Partner, Project, Employer,
     Competence, CompetenceScreening, CompetenceScore, DiscriminationComplaint, DiscriminationComplaintGround,
     VacancyCheck, Campaign, PartnerAgreement, Referral, PerceptionSurvey, MediatorTraining, ToolUsage,
 ]  # fmt: skip
@@ -66,8 +77,26 @@ def _day(rng, start: datetime.date, days: int) -> datetime.date:
     return start + datetime.timedelta(days=rng.randint(0, days))
 
 
+def _work_and_barriers(rng, p, t) -> None:
+    """Spells, barriers and prior education (its own random stream, so the rest stays as it was)."""
+    if rng.random() < 0.5:
+        prior = rng.choice(["okan", "part_time_education", "secondary_unqualified", "secondary_qualified", None])
+        JobSeeker.objects.filter(pk=p.pk).update(prior_education=prior)
+    if t.outflow_on and t.outflow_reason in ("work", "self_employment"):
+        start = t.outflow_on + datetime.timedelta(days=rng.choice([-30, 0, 1, 20]))
+        end = rng.choice([None, start + datetime.timedelta(days=rng.randint(0, 500))])
+        EmploymentSpell.objects.create(external_id=f"d{t.pk}", job_seeker=p, kind="employee", started_on=start,
+                                       ended_on=end)  # fmt: skip
+    for kind in rng.sample(["language", "health", "diploma_recognition", "childcare"], rng.choice([0, 0, 1, 2])):
+        last = t.outflow_on or AS_OF
+        noted = t.started_on + datetime.timedelta(days=rng.randint(0, max(0, (last - t.started_on).days)))
+        resolved = rng.choice([None, noted + datetime.timedelta(days=rng.randint(0, 400))])
+        Barrier.objects.create(trajectory=t, barrier=kind, noted_on=noted, resolved_on=resolved)
+
+
 def _varied_data(region_office) -> None:
     rng = random.Random(20261129)
+    extra = random.Random(13)
     offices = [region_office("ANT01"), region_office("GNT01", "oost-vlaanderen"), region_office("BRU01", "brussel")]
     partners = [
         factories.PartnerFactory(code="agii", kind="integration_agency"),
@@ -90,6 +119,7 @@ def _varied_data(region_office) -> None:
         reason = rng.choice(["work", "self_employment", "education", "moved", "not_available"]) if outflow else None
         t = trajectory(p, started, outflow=outflow, reason=reason,
                        type=rng.choice(["fast_mediation", "integrated", "linear"]))  # fmt: skip
+        _work_and_barriers(extra, p, t)
         for _ in range(rng.randint(0, 3)):
             code = rng.choice(TYPES)
             a_start = _day(rng, started, (outflow - started).days if outflow else 900)

@@ -11,7 +11,7 @@ from importlib import import_module
 
 # Heaviest first: the tasks are queued in this order, so the two longest
 # start together and the short ones fill in behind them.
-FAMILY_MODULES = ["td1_1_action_flow", "sd1", "sd1_sd2", "td1_1", "td4", "td2", "sd3_td3", "td4_1"]
+FAMILY_MODULES = ["td1_1_action_flow", "sd1", "sd1_sd2", "td1_1", "td4", "td2", "sd3_td3", "td4_1", "sd1_work"]
 
 
 def load(name: str):
