@@ -11,7 +11,7 @@ def sync(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("reporting", "0006_indicatorvalue_complementary"),
+        ("reporting", "0007_value_index_by_run_and_indicator"),
         ("trajectories", "0004_barriers_and_prior_education"),
     ]
 
