@@ -11,7 +11,7 @@ def sync(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("reporting", "0007_value_index_by_run_and_indicator"),
+        ("reporting", "0009_register_coverage"),
         ("trajectories", "0004_barriers_and_prior_education"),
     ]
 
