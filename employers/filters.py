@@ -3,6 +3,7 @@
 import django_filters as filters
 from django.db.models import Q
 
+from idw.api.fields import SaneDateFilter
 from trajectories.models import Action, JobSeeker, Trajectory
 from trajectories.services import today
 
@@ -37,7 +38,7 @@ class EmployerFilter(filters.FilterSet):
     def filter_search(self, queryset, name, value):
         number = normalise_enterprise_number(value)
         condition = Q(name__icontains=value.strip())
-        if number.isdigit():
+        if number.isascii() and number.isdigit():
             condition |= Q(enterprise_number__startswith=number)
         return queryset.filter(condition)
 
@@ -49,8 +50,8 @@ class ScreeningFilter(filters.FilterSet):
     action = filters.ModelChoiceFilter(queryset=_scoped(Action))
     trajectory = filters.ModelChoiceFilter(field_name="action__trajectory", queryset=_scoped(Trajectory))
     job_seeker = filters.ModelChoiceFilter(field_name="action__trajectory__job_seeker", queryset=_scoped(JobSeeker))
-    screened_after = filters.DateFilter(field_name="screened_on", lookup_expr="gte")
-    screened_before = filters.DateFilter(field_name="screened_on", lookup_expr="lte")
+    screened_after = SaneDateFilter(field_name="screened_on", lookup_expr="gte")
+    screened_before = SaneDateFilter(field_name="screened_on", lookup_expr="lte")
 
     class Meta:
         model = CompetenceScreening
@@ -63,8 +64,8 @@ class ComplaintFilter(filters.FilterSet):
     ground = filters.ChoiceFilter(field_name="ground_rows__ground", choices=Ground.choices, distinct=True)
     employer = filters.ModelChoiceFilter(queryset=Employer.objects.all())
     overdue = filters.BooleanFilter(method="filter_overdue", label="open and past a due date")
-    received_after = filters.DateFilter(field_name="received_on", lookup_expr="gte")
-    received_before = filters.DateFilter(field_name="received_on", lookup_expr="lte")
+    received_after = SaneDateFilter(field_name="received_on", lookup_expr="gte")
+    received_before = SaneDateFilter(field_name="received_on", lookup_expr="lte")
 
     class Meta:
         model = DiscriminationComplaint
@@ -76,8 +77,8 @@ class ComplaintFilter(filters.FilterSet):
 
 class VacancyCheckFilter(filters.FilterSet):
     employer = filters.ModelChoiceFilter(queryset=Employer.objects.all())
-    checked_after = filters.DateFilter(field_name="checked_on", lookup_expr="gte")
-    checked_before = filters.DateFilter(field_name="checked_on", lookup_expr="lte")
+    checked_after = SaneDateFilter(field_name="checked_on", lookup_expr="gte")
+    checked_before = SaneDateFilter(field_name="checked_on", lookup_expr="lte")
 
     class Meta:
         model = VacancyCheck
@@ -85,8 +86,8 @@ class VacancyCheckFilter(filters.FilterSet):
 
 
 class CampaignFilter(filters.FilterSet):
-    held_after = filters.DateFilter(field_name="held_on", lookup_expr="gte")
-    held_before = filters.DateFilter(field_name="held_on", lookup_expr="lte")
+    held_after = SaneDateFilter(field_name="held_on", lookup_expr="gte")
+    held_before = SaneDateFilter(field_name="held_on", lookup_expr="lte")
 
     class Meta:
         model = Campaign

@@ -24,13 +24,15 @@ def normalise_enterprise_number(value: str) -> str:
 def validate_enterprise_number(value: str) -> None:
     """A Belgian enterprise number (ondernemingsnummer): 10 digits, mod 97."""
     number = normalise_enterprise_number(value)
-    if not (isinstance(number, str) and len(number) == 10 and number.isdigit() and vat.is_valid(number)):
+    if not (
+        isinstance(number, str) and len(number) == 10 and number.isascii() and number.isdigit() and vat.is_valid(number)
+    ):
         raise ValidationError(_("This is not a valid enterprise number (10 digits, mod 97)."), code="invalid")
 
 
 # NACE-BEL 2008: a division (2 digits), optionally with group, class and
 # subclass digits after a dot ("62", "62.0", "62.01", "62.010").
-_NACE = re.compile(r"^\d{2}(\.\d{1,3})?$")
+_NACE = re.compile(r"^[0-9]{2}(\.[0-9]{1,3})?$")
 
 
 def validate_nace(value: str) -> None:

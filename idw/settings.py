@@ -155,6 +155,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # JSON 404/413/500/503 under /api/ (idw.api.middleware).
+    "idw.api.middleware.ApiErrorMiddleware",
 ]
 
 ROOT_URLCONF = "idw.urls"
@@ -216,7 +218,8 @@ REST_FRAMEWORK = {
     ],
     # Default deny: every view names the roles that may use it.
     "DEFAULT_PERMISSION_CLASSES": ["accounts.permissions.RolePermission"],
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    # Refuses repeated keys, nesting over 32 levels, NUL bytes and bodies over the limit (idw.api.parsers).
+    "DEFAULT_PARSER_CLASSES": ["idw.api.parsers.StrictJSONParser"],
     "DEFAULT_RENDERER_CLASSES": [
         "rest_framework.renderers.JSONRenderer",
         "rest_framework.renderers.BrowsableAPIRenderer",
@@ -312,6 +315,10 @@ IDW_REFERRAL_EXPIRY_DAYS = env_int("IDW_REFERRAL_EXPIRY_DAYS", 60, minimum=1)
 IDW_REFERRAL_LATE_DAYS = env_int("IDW_REFERRAL_LATE_DAYS", 14, minimum=1)
 # Referrals must name the legal basis on which the partner shares the data (api.md).
 IDW_REFERRAL_REQUIRE_LEGAL_BASIS = env_bool("IDW_REFERRAL_REQUIRE_LEGAL_BASIS", False)
+# Request body limits (api.md "Conventions"): 413 above them.
+IDW_MAX_BODY_BYTES = env_int("IDW_MAX_BODY_BYTES", 2 * 1024 * 1024, minimum=1024)
+IDW_MAX_BULK_BODY_BYTES = env_int("IDW_MAX_BULK_BODY_BYTES", 10 * 1024 * 1024, minimum=1024)
+DATA_UPLOAD_MAX_MEMORY_SIZE = IDW_MAX_BULK_BODY_BYTES
 IDW_REQUIRE_SERVICES = env_bool("IDW_REQUIRE_SERVICES", False)
 # Webhooks (partners): targets on loopback/private/link-local addresses (and
 # plain http) only when this is on (development, tests); the outbound timeout.

@@ -3,6 +3,8 @@
 import django_filters as filters
 from django import forms
 
+from idw.api.fields import SaneDateFilter
+
 from .models import DeliveryStatus, Referral, ReferralStatus, WebhookDelivery
 
 
@@ -26,8 +28,8 @@ class TimestampFilter(filters.IsoDateTimeFilter):
 
 class ReferralFilter(filters.FilterSet):
     status = filters.ChoiceFilter(choices=ReferralStatus.choices)
-    referred_after = filters.DateFilter(field_name="referred_on", lookup_expr="gte")
-    referred_before = filters.DateFilter(field_name="referred_on", lookup_expr="lte")
+    referred_after = SaneDateFilter(field_name="referred_on", lookup_expr="gte")
+    referred_before = SaneDateFilter(field_name="referred_on", lookup_expr="lte")
     updated_after = TimestampFilter(
         field_name="updated_at", lookup_expr="gt", label="updated strictly after (ISO 8601 timestamp)"
     )

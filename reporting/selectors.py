@@ -24,9 +24,9 @@ from .objectives import monitoring
 
 MAX_ROWS = 50_000  # api.md: a larger answer is a 400 asking for a narrower range
 PERIOD_PATTERNS = {
-    "year": re.compile(r"^\d{4}$"),
-    "quarter": re.compile(r"^\d{4}-Q[1-4]$"),
-    "month": re.compile(r"^\d{4}-(0[1-9]|1[0-2])$"),
+    "year": re.compile(r"^[0-9]{4}$"),
+    "quarter": re.compile(r"^[0-9]{4}-Q[1-4]$"),
+    "month": re.compile(r"^[0-9]{4}-(0[1-9]|1[0-2])$"),
 }
 VALUE_FIELDS = (
     "period", "horizon", "a1", "b1", "b2", "numerator", "denominator", "value_tenths",

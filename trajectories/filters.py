@@ -12,6 +12,8 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
+from idw.api.fields import SaneDateFilter
+
 from .models import (
     Action,
     ActionCategory,
@@ -80,8 +82,8 @@ class JobSeekerFilter(filters.FilterSet):
 class TrajectoryFilter(filters.FilterSet):
     job_seeker = filters.ModelChoiceFilter(queryset=_scoped(JobSeeker))
     status = filters.ChoiceFilter(choices=TrajectoryStatus.choices, method="filter_status")
-    started_after = filters.DateFilter(field_name="started_on", lookup_expr="gte")
-    started_before = filters.DateFilter(field_name="started_on", lookup_expr="lte")
+    started_after = SaneDateFilter(field_name="started_on", lookup_expr="gte")
+    started_before = SaneDateFilter(field_name="started_on", lookup_expr="lte")
 
     class Meta:
         model = Trajectory

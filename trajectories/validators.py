@@ -19,7 +19,7 @@ def normalise_insz(value: str) -> str:
 def validate_insz(value: str) -> None:
     """A national register number or a BIS number, mod 97, both centuries."""
     number = normalise_insz(value)
-    if not (isinstance(number, str) and len(number) == 11 and number.isdigit()):
+    if not (isinstance(number, str) and len(number) == 11 and number.isascii() and number.isdigit()):
         raise ValidationError(_("An INSZ has 11 digits."), code="invalid")
     if not (nn.is_valid(number) or bis.is_valid(number)):
         raise ValidationError(_("This is not a valid INSZ (national number or BIS number)."), code="invalid")
@@ -61,7 +61,7 @@ def validate_language(value: str) -> None:
         )
 
 
-_NIS = re.compile(r"^\d{5}$")
+_NIS = re.compile(r"^[0-9]{5}$")
 _CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 
 

@@ -5,6 +5,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.validators import UniqueValidator
 
+from idw.api import fields as sane
 from partners.api.serializers import PartnerCodeField
 from trajectories.api.serializers import ScopedPrimaryKeyRelatedField
 from trajectories.models import Action
@@ -93,7 +94,7 @@ class CompetenceProfileItemSerializer(serializers.Serializer):
 
     competence = serializers.CharField()
     score = serializers.ChoiceField(choices=Score.choices)
-    screened_on = serializers.DateField()
+    screened_on = sane.DateField()
     employer = serializers.CharField(allow_null=True, help_text="The scoring employer's name.")
     provider = serializers.CharField(allow_null=True, help_text="The scoring provider's partner code.")
     action_type = serializers.CharField()
@@ -150,11 +151,11 @@ class ComplaintSerializer(serializers.ModelSerializer):
 
 
 class AcknowledgeSerializer(serializers.Serializer):
-    on = serializers.DateField()
+    on = sane.DateField()
 
 
 class CloseSerializer(serializers.Serializer):
-    on = serializers.DateField()
+    on = sane.DateField()
     outcome = serializers.ChoiceField(choices=Outcome.choices)
 
 

@@ -55,12 +55,21 @@ def django_to_drf(exc: DjangoValidationError) -> exceptions.ValidationError:
     return exceptions.ValidationError({NON_FIELD: exc.messages})
 
 
+# Statuses whose body is the flat map (api.md "Conventions"): 400 (parse errors
+# included), 413, 429. 401, 403, 404, 405 and 409 keep their single `detail`.
+FLAT_STATUSES = {400, 413, 415, 429}
+
+
 def exception_handler(exc, context):
     if isinstance(exc, DjangoValidationError):
         exc = django_to_drf(exc)
     response = drf_exception_handler(exc, context)
-    if response is not None and isinstance(exc, exceptions.ValidationError):
+    if response is None:
+        return None
+    if isinstance(exc, exceptions.ValidationError):
         response.data = flatten_errors(response.data)
+    elif response.status_code in FLAT_STATUSES:
+        response.data = flatten_errors({NON_FIELD: [getattr(exc, "detail", str(exc))]})
     return response
 
 

@@ -1,5 +1,8 @@
 from django.core.exceptions import ImproperlyConfigured
+from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import PageNumberPagination
+
+from .fields import parse_int_param
 
 
 class Pagination(PageNumberPagination):
@@ -26,3 +29,13 @@ class Pagination(PageNumberPagination):
         properties["previous"]["example"] = "https://idw.example.org/api/v1/referrals/?page=1"
         properties["count"]["example"] = 120
         return response
+
+    def get_page_size(self, request):
+        """`page_size` is a positive ASCII integer (clamped to 500); anything else is a 400."""
+        raw = request.query_params.get(self.page_size_query_param)
+        if raw is None:
+            return self.page_size
+        number = parse_int_param(raw, minimum=1)
+        if number is None:
+            raise ValidationError({self.page_size_query_param: ["A positive whole number."]})
+        return min(number, self.max_page_size)

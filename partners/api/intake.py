@@ -20,6 +20,7 @@ from django.core.validators import EmailValidator
 from rest_framework.exceptions import ErrorDetail, ValidationError
 from rest_framework.settings import api_settings
 
+from idw.api import fields as sane
 from trajectories.models import DutchLevel, Gender, PriorEducation, ResidenceStatusKind
 from trajectories.services import today
 from trajectories.validators import normalise_insz, validate_country, validate_insz, validate_language, validate_nis
@@ -72,14 +73,14 @@ def _choice(value: Any, choices: frozenset[str]) -> str | None:
     return value
 
 
-def _date(value: Any, today_: datetime.date) -> datetime.date:
+def _date(value: Any, today_: datetime.date, earliest: datetime.date = sane.EARLIEST_DATE) -> datetime.date:
     if not _DATES_OK or type(value) is not str or not _DATE.fullmatch(value):
         raise _Defer
     try:
         parsed = datetime.date.fromisoformat(value)
     except ValueError:
         raise _Defer from None
-    if parsed > today_:
+    if parsed > today_ or parsed < earliest:
         raise _Defer
     return parsed
 
@@ -139,7 +140,7 @@ def _person(data: Any, today_: datetime.date) -> dict[str, Any]:
         "insz": insz,
         "first_name": _text(data.get("first_name", _Defer), 100),
         "last_name": _text(data.get("last_name", _Defer), 100),
-        "birth_date": _date(data.get("birth_date", _Defer), today_),
+        "birth_date": _date(data.get("birth_date", _Defer), today_, sane.EARLIEST_BIRTH_DATE),
         "gender": _choice(data.get("gender"), _GENDERS),
         "nationality": _checked(_optional_text(data.get("nationality"), 2), validate_country),
         "mother_tongue": _checked(_optional_text(data.get("mother_tongue"), 3), validate_language),
@@ -161,7 +162,7 @@ def _fast(data: Any, today_: datetime.date) -> dict[str, Any]:
         "residence_status": _choice(data.get("residence_status"), _RESIDENCE_STATUSES),
         "housing": _choice(data.get("housing"), _HOUSINGS),
         # allow_blank: a blank reason is '' in DRF; rare enough to defer.
-        "reason": _optional_text(data.get("reason"), None),
+        "reason": _optional_text(data.get("reason"), sane.FREE_TEXT_MAX_LENGTH),
         **_legal_basis(data, today_),
     }
 

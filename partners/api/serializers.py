@@ -5,6 +5,8 @@ from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiExample, extend_schema_serializer
 from rest_framework import serializers
 
+from idw.api import fields as sane
+from idw.api.serializers import FixedKeyMixin
 from trajectories.api.serializers import InszField
 from trajectories.models import DutchLevel, Gender, Office, PriorEducation, ResidenceStatusKind
 from trajectories.services import today
@@ -26,7 +28,7 @@ from ..models import (
 )
 
 
-class PartnerSerializer(serializers.ModelSerializer):
+class PartnerSerializer(FixedKeyMixin, serializers.ModelSerializer):
     class Meta:
         model = Partner
         fields = ["code", "name", "kind"]
@@ -67,14 +69,16 @@ class AgreementSerializer(serializers.ModelSerializer):
     partner = PartnerCodeField()
     targets = serializers.ListField(child=TargetSerializer(), allow_empty=True, required=False, default=list)
     objectives = serializers.ListField(child=serializers.ChoiceField(choices=OBJECTIVES), allow_empty=True)
-    referral_target_per_year = serializers.IntegerField(min_value=0, required=False, allow_null=True, default=None)
+    referral_target_per_year = sane.IntegerField(
+        min_value=0, max_value=2**31 - 1, required=False, allow_null=True, default=None
+    )
 
     class Meta:
         model = PartnerAgreement
         fields = ["id", "partner", "starts_on", "ends_on", "objectives", "referral_target_per_year", "targets"]
 
 
-class ProjectSerializer(serializers.ModelSerializer):
+class ProjectSerializer(FixedKeyMixin, serializers.ModelSerializer):
     lead = PartnerCodeField(allow_null=True, required=False, default=None)
     partners = PartnerCodeField(many=True)
 
@@ -107,7 +111,7 @@ class ReferralPersonSerializer(serializers.Serializer):
     )
     first_name = serializers.CharField(max_length=100)
     last_name = serializers.CharField(max_length=100)
-    birth_date = serializers.DateField(validators=[_not_future], help_text="`YYYY-MM-DD`, e.g. `1985-07-30`.")
+    birth_date = sane.DateField(validators=[_not_future], help_text="`YYYY-MM-DD`, e.g. `1985-07-30`.")
     gender = _optional(serializers.ChoiceField, choices=Gender.choices)
     nationality = _optional(
         serializers.CharField,
@@ -168,11 +172,11 @@ class ReferralCreateSerializer(serializers.Serializer):
     """A referral as a partner posts it."""
 
     external_id = serializers.CharField(max_length=64, help_text="The partner's own reference, unique per partner.")
-    referred_on = serializers.DateField(validators=[_not_future])
+    referred_on = sane.DateField(validators=[_not_future])
     person = ReferralPersonSerializer()
     residence_status = _optional(serializers.ChoiceField, choices=ResidenceStatusKind.choices)
     housing = _optional(serializers.ChoiceField, choices=Housing.choices)
-    reason = _optional(serializers.CharField, allow_blank=True)
+    reason = _optional(serializers.CharField, allow_blank=True, max_length=sane.FREE_TEXT_MAX_LENGTH)
     legal_basis = _optional(
         serializers.ChoiceField,
         choices=LegalBasis.choices,
@@ -208,7 +212,7 @@ def legal_basis_errors(legal_basis, consent_on) -> dict[str, list[str]]:
 
 class StatusHistoryEntrySerializer(serializers.Serializer):
     status = serializers.ChoiceField(choices=ReferralStatus.choices)
-    on = serializers.DateField(help_text="The business date of the step.")
+    on = sane.DateField(help_text="The business date of the step.")
     at = serializers.DateTimeField(help_text="When the step was recorded.")
 
 
@@ -216,7 +220,7 @@ class ReferralPersonReadSerializer(serializers.Serializer):
     insz = serializers.CharField()
     first_name = serializers.CharField()
     last_name = serializers.CharField()
-    birth_date = serializers.DateField()
+    birth_date = sane.DateField()
     gender = serializers.ChoiceField(choices=Gender.choices, allow_null=True)
     nationality = serializers.CharField(allow_null=True)
     mother_tongue = serializers.CharField(allow_null=True)
@@ -278,13 +282,13 @@ class ReferralAcceptSerializer(serializers.Serializer):
         default=None,
         help_text="A mediator's default is their own office; required for admin.",
     )
-    on = serializers.DateField(required=False, allow_null=True, default=None, help_text="Default: today.")
+    on = sane.DateField(required=False, allow_null=True, default=None, help_text="Default: today.")
 
 
 class ReferralRejectSerializer(serializers.Serializer):
     reason = serializers.ChoiceField(choices=RejectionReason.choices)
     note = serializers.CharField(required=False, allow_null=True, allow_blank=True, default=None)
-    on = serializers.DateField(required=False, allow_null=True, default=None, help_text="Default: today.")
+    on = sane.DateField(required=False, allow_null=True, default=None, help_text="Default: today.")
 
 
 BULK_MAX_ITEMS = 500

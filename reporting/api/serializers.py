@@ -6,12 +6,13 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from accounts.models import Role, User
+from idw.api import fields as sane
 from partners.models import Partner
 from trajectories import lexicon
 
 from ..models import IndicatorRun, MediatorTraining, PerceptionSurvey, ToolUsage
 
-MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
+MONTH = re.compile(r"^[0-9]{4}-(0[1-9]|1[0-2])$")
 
 
 class RunSerializer(serializers.ModelSerializer):
@@ -25,7 +26,7 @@ class RunSerializer(serializers.ModelSerializer):
 
 
 class RunRequestSerializer(serializers.Serializer):
-    as_of = serializers.DateField(required=False)
+    as_of = sane.DateField(required=False)
     lexicon_version = serializers.ChoiceField(choices=sorted(lexicon.VERSIONS), required=False)
     publish = serializers.BooleanField(required=False, default=True)
 
@@ -48,7 +49,7 @@ class IndicatorSerializer(serializers.Serializer):
 
 class LexiconSerializer(serializers.Serializer):
     version = serializers.CharField()
-    valid_from = serializers.DateField()
+    valid_from = sane.DateField()
     current = serializers.BooleanField()
     criteria_nl = serializers.CharField()
     criteria_en = serializers.CharField()
@@ -56,7 +57,7 @@ class LexiconSerializer(serializers.Serializer):
 
 class RunSummarySerializer(serializers.Serializer):
     id = serializers.IntegerField()
-    as_of = serializers.DateField()
+    as_of = sane.DateField()
     lexicon_version = serializers.CharField()
     finished_at = serializers.DateTimeField()
 
@@ -101,7 +102,7 @@ class ObjectiveSerializer(serializers.Serializer):
     indicators = ObjectiveIndicatorSerializer(many=True)
 
 
-@extend_schema_field({"type": "string", "pattern": r"^\d{4}-(0[1-9]|1[0-2])$", "example": "2024-03"})
+@extend_schema_field({"type": "string", "pattern": r"^[0-9]{4}-(0[1-9]|1[0-2])$", "example": "2024-03"})
 class MonthField(serializers.Field):
     """A month as `YYYY-MM`, stored as its first day."""
 

@@ -21,6 +21,7 @@ from rest_framework.views import APIView
 
 from accounts.models import Role
 from idw.api.errors import Conflict, error_response
+from idw.api.fields import parse_int_param
 from idw.api.viewsets import ServiceWriteMixin
 from trajectories import lexicon
 
@@ -166,7 +167,7 @@ class ValuesQuerySerializer(serializers.Serializer):
         if ind.canonical(named) is None or len(named) > 2:
             errors["by"] = ["Not a supported dimension or pair of this indicator."]
         run_id = attrs.get("run")
-        if run_id is not None and not run_id.isdigit():
+        if run_id is not None and parse_int_param(run_id) is None:
             errors["run"] = ["Not a run id."]
         if errors:
             raise serializers.ValidationError(errors)
@@ -263,8 +264,14 @@ class IndicatorValuesView(APIView):
 
 
 class ObjectivesQuerySerializer(serializers.Serializer):
-    from_year = serializers.RegexField(r"^\d{4}$", required=False, error_messages={"invalid": "A year, YYYY."})
-    to_year = serializers.RegexField(r"^\d{4}$", required=False, error_messages={"invalid": "A year, YYYY."})
+    from_year = serializers.RegexField(r"^[0-9]{4}$", required=False, error_messages={"invalid": "A year, YYYY."})
+    to_year = serializers.RegexField(r"^[0-9]{4}$", required=False, error_messages={"invalid": "A year, YYYY."})
+
+    def validate(self, attrs):
+        for name, value in attrs.items():
+            if parse_int_param(value, minimum=2000, maximum=2100) is None:
+                raise serializers.ValidationError({name: ["A year from 2000 to 2100."]})
+        return attrs
 
 
 class ObjectivesView(APIView):

@@ -25,7 +25,7 @@ from django.db import connection
 from ..models import IndicatorRun, TrajectoryFact
 from .facts import build_trajectory_facts, calendar
 
-DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
 # Bookkeeping columns every save touches: they change nothing an indicator reads.
 BOOKKEEPING = frozenset({"created_at", "updated_at"})
 

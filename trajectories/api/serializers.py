@@ -4,11 +4,13 @@ from django.apps import apps
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from idw.api.serializers import FixedKeyMixin
+
 from ..models import Action, ActionType, Barrier, JobSeeker, Office, ResidenceStatus, Trajectory, TrajectoryStatus
 from ..validators import normalise_insz, validate_insz
 
 
-class OfficeSerializer(serializers.ModelSerializer):
+class OfficeSerializer(FixedKeyMixin, serializers.ModelSerializer):
     class Meta:
         model = Office
         fields = ["code", "name", "region"]
