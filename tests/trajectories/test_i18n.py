@@ -42,7 +42,7 @@ def test_english_with_the_language_switch(browser):
 
 def test_service_messages_are_translated(browser, mediator, office):
     person = factories.JobSeekerFactory(office=office)
-    data = {"job_seeker": person.pk, "type": "linear", "started_on": "2999-01-01"}
+    data = {"job_seeker": person.pk, "type": "linear", "started_on": "2099-01-01"}
     # API clients get English unless they ask for Dutch; the admin is Dutch by default.
     english = mediator.post("/api/v1/trajectories/", data).json()
     dutch = mediator.post("/api/v1/trajectories/", data, HTTP_ACCEPT_LANGUAGE="nl").json()
