@@ -31,8 +31,8 @@ class ResidenceStatusSerializer(serializers.ModelSerializer):
 
 class EmploymentSpellSerializer(serializers.Serializer):
     kind = serializers.CharField()
-    started_on = serializers.DateField()
-    ended_on = serializers.DateField(allow_null=True)
+    started_on = serializers.DateField(read_only=True)
+    ended_on = serializers.DateField(read_only=True, allow_null=True)
     employer_name = serializers.CharField(allow_null=True)
 
 

@@ -12,6 +12,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.permissions import IMPORT_ROLES
+from idw.api import fields as sane
 from idw.api.errors import error_response
 from idw.api.schema import FLAT_ERRORS_SCHEMA
 
@@ -77,8 +78,8 @@ class EmploymentSpellImportView(ImportView):
                 "external_id": serializers.CharField(max_length=64),
                 "insz": serializers.CharField(),
                 "kind": serializers.ChoiceField(choices=sorted(EmploymentSpellImporter.KINDS)),
-                "started_on": serializers.DateField(),
-                "ended_on": serializers.DateField(allow_null=True, required=False),
+                "started_on": sane.DateField(),
+                "ended_on": sane.DateField(allow_null=True, required=False),
                 "employer_enterprise_number": serializers.CharField(allow_null=True, required=False),
                 "cancelled": serializers.BooleanField(default=False),
             },
