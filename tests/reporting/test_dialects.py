@@ -38,7 +38,17 @@ from reporting.models import (
     TrajectoryFact,
 )
 from tests import factories
-from trajectories.models import Action, ActionType, JobSeeker, Office, Region, ResidenceStatus, Trajectory
+from trajectories.models import (
+    Action,
+    ActionType,
+    Barrier,
+    EmploymentSpell,
+    JobSeeker,
+    Office,
+    Region,
+    ResidenceStatus,
+    Trajectory,
+)
 
 from .helpers import D, action, copy_rows, person, residence, trajectory
 
@@ -52,6 +62,9 @@ SOURCE_MODELS = [
     Trajectory,
     ActionType,
     Action,
+    # read by the durable-work family (sd1.durable_work, sd1.reentry, sd1.barriers)
+    EmploymentSpell,
+    Barrier,
     Partner,
     Project,
     ToolUsage,
