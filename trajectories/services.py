@@ -425,19 +425,7 @@ def barrier_create(
 ) -> Barrier:
     trajectory = Trajectory.objects.select_for_update().get(pk=trajectory.pk)
     row = Barrier(trajectory=trajectory, barrier=barrier, noted_on=noted_on, resolved_on=resolved_on)
-    errors: dict = {}
-    _check_barrier_rules(row, trajectory, errors)
-    _raise(errors)
-    _save_barrier(row)
-    record_change(
-        actor=actor,
-        instance=row,
-        before=None,
-        after=snapshot(row),
-        job_seeker_id=trajectory.job_seeker_id,
-        trajectory_id=trajectory.pk,
-    )
-    return row
+    return _barrier_write(actor=actor, barrier=row, trajectory=trajectory, before=None)
 
 
 @transaction.atomic
@@ -451,6 +439,11 @@ def barrier_update(*, actor, barrier: Barrier, **fields: Any) -> Barrier:
             setattr(barrier, key, value)
     if snapshot(barrier) == before:
         return barrier
+    return _barrier_write(actor=actor, barrier=barrier, trajectory=trajectory, before=before)
+
+
+def _barrier_write(*, actor, barrier: Barrier, trajectory: Trajectory, before: dict | None) -> Barrier:
+    """Check the rules, save, and leave the change record: the one write path of create and update."""
     errors: dict = {}
     _check_barrier_rules(barrier, trajectory, errors)
     _raise(errors)

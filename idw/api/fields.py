@@ -25,6 +25,8 @@ FREE_TEXT_MAX_LENGTH = 4000
 # PostgreSQL's bigint; a smaller column states its own bound.
 BIGINT_MAX = 2**63 - 1
 _ASCII_INT = re.compile(r"[0-9]{1,18}")
+# ASCII digits only: `\d` would let '²' or Arabic-Indic digits through.
+ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
 def earliest_for(field_name: str | None) -> datetime.date:
@@ -49,7 +51,7 @@ class DateField(serializers.DateField):
     """`YYYY-MM-DD` only, within the sane range (birth dates by field name)."""
 
     def to_internal_value(self, value):
-        if isinstance(value, str) and not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value.strip()):
+        if isinstance(value, str) and not ISO_DATE.fullmatch(value.strip()):
             self.fail("invalid", format="YYYY-MM-DD")
         result = super().to_internal_value(value)
         try:

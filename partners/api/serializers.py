@@ -26,6 +26,7 @@ from ..models import (
     WebhookDelivery,
     WebhookEventType,
 )
+from ..services import BODY_FIELDS
 
 
 class PartnerSerializer(FixedKeyMixin, serializers.ModelSerializer):
@@ -249,14 +250,8 @@ class ReferralSerializer(serializers.ModelSerializer):
         fields = [
             "id",
             "partner",
-            "external_id",
-            "referred_on",
-            "person",
-            "residence_status",
-            "housing",
-            "reason",
-            "legal_basis",
-            "consent_on",
+            # The body's fields are declared once, with the intake (partners.services.BODY_FIELDS).
+            *BODY_FIELDS,
             "status",
             "status_history",
             "job_seeker",

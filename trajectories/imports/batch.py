@@ -1,25 +1,24 @@
 """The shared batch runner of the imports."""
 
+import abc
 import datetime
 import json
-import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from itertools import islice
 from typing import Any
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+
+from idw.api import fields as sane
 
 from ..models import JobSeeker
 from ..validators import normalise_insz, validate_insz
 
 MAX_ITEMS = 5000
-
-_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-MIN_DATE = datetime.date(2000, 1, 1)
-MAX_DATE = datetime.date(2100, 12, 31)
 
 
 class ItemErrors(Exception):
@@ -57,7 +56,7 @@ class ImportResult:
         return {"results": self.results, "summary": self.summary}
 
 
-class Importer:
+class Importer(abc.ABC):
     """One import: `validate` cleans an item (raising ItemErrors), `apply` writes the valid,
     known items in order and returns one Outcome per item. Subclasses set `items_key` (the
     list's key in the request body) and `summary_keys` (which must include `unknown_person`
@@ -66,11 +65,11 @@ class Importer:
     items_key: str = "items"
     summary_keys: tuple[str, ...] = ("unknown_person", "invalid")
 
-    def validate(self, raw: Any) -> dict[str, Any]:
-        raise NotImplementedError
+    @abc.abstractmethod
+    def validate(self, raw: Any) -> dict[str, Any]: ...
 
-    def apply(self, *, actor, items: list[Item]) -> list[Outcome]:
-        raise NotImplementedError
+    @abc.abstractmethod
+    def apply(self, *, actor, items: list[Item]) -> list[Outcome]: ...
 
 
 # Field cleaners for `validate`: each returns the clean value or adds to `errors`.
@@ -120,7 +119,7 @@ def clean_date(raw: dict, name: str, errors: dict, *, required: bool = True) -> 
         if required:
             clean_required(raw, name, errors)
         return None
-    if not isinstance(value, str) or not _DATE.match(value):
+    if not isinstance(value, str) or not sane.ISO_DATE.fullmatch(value):
         errors.setdefault(name, []).append(_("Date has wrong format. Use one of these formats instead: YYYY-MM-DD."))
         return None
     try:
@@ -128,8 +127,10 @@ def clean_date(raw: dict, name: str, errors: dict, *, required: bool = True) -> 
     except ValueError:
         errors.setdefault(name, []).append(_("Date has wrong format. Use one of these formats instead: YYYY-MM-DD."))
         return None
-    if not MIN_DATE <= date <= MAX_DATE:
-        errors.setdefault(name, []).append(_("Dates lie between 2000-01-01 and 2100-12-31."))
+    try:
+        sane.check_date(date, name)
+    except DjangoValidationError as exc:
+        errors.setdefault(name, []).extend(exc.messages)
         return None
     return date
 
