@@ -44,6 +44,7 @@ class Table:
 
     columns: list[str]
     rows: list[tuple[str, dict, list[Cell | None]]]  # (row label, its always-carried values, cells)
+    headers: list[str] = field(default_factory=list)  # the columns as a reader names them (labels.py)
 
 
 def series_key(result: dict, dims: list[str]) -> str:

@@ -29,7 +29,7 @@ from reporting.api.views import ValuesQuerySerializer
 from reporting.catalogue import BY_CODE
 from reporting.models import IndicatorRun, RunStatus
 
-from . import tables
+from . import labels, tables
 from .charts import Series, line_chart
 
 DASHBOARD_ROLES = frozenset({Role.REPORTING, Role.ADMIN})
@@ -87,6 +87,9 @@ def _figure(ind, results, *, title, fixed=None, named=(), small=False, x_label="
     if fixed is None:
         fixed = tables.always_key(results[0], always) if results else ()
     periods, series = tables.chart_series(results, always=always, fixed=fixed, named=list(named))
+    names = labels.series_labels(results, list(named))
+    for one in series:
+        one.name = names.get(one.name, one.name)
     unit = {"percentage": "%", "days": _("days"), "count": _("number")}[ind.unit]
     svg = line_chart(
         periods,
@@ -99,7 +102,9 @@ def _figure(ind, results, *, title, fixed=None, named=(), small=False, x_label="
         height=200 if small else 320,
         legend=not small or len(series) > 1,
     )
-    return {"svg": svg, "table": tables.arrange(results, always=always, named=list(named)), "always": always}
+    table = tables.arrange(results, always=always, named=list(named))
+    table.headers = [names.get(column, column) for column in table.columns]
+    return {"svg": svg, "table": table, "always": always}
 
 
 def _latest(results: list[dict]) -> dict | None:

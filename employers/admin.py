@@ -101,6 +101,10 @@ class ScreeningForm(forms.Form):
                 label=competence.name_nl, choices=choices, coerce=int, empty_value=None, required=False
             )
 
+    def score_fields(self):
+        """The bound score fields, one per competence, for the form's table."""
+        return [self[f"score_{competence.pk}"] for competence in self.competences]
+
     def scores(self) -> list[dict]:
         return [
             {"competence": competence.pk, "score": self.cleaned_data[f"score_{competence.pk}"]}

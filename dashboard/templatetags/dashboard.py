@@ -2,6 +2,8 @@ from django import template
 from django.utils.html import format_html_join
 from django.utils.translation import get_language
 
+from .. import labels
+
 register = template.Library()
 
 
@@ -31,3 +33,14 @@ def lang_url(context, name, *args, **params):
     params = {k: v for k, v in params.items() if v not in (None, "")}
     params.setdefault("lang", context.get("lang", "nl"))
     return url + "?" + urlencode(params)
+
+
+@register.filter
+def dimension_label(dimension):
+    return labels.dimension_label(str(dimension))
+
+
+@register.filter
+def value_label(value, dimension):
+    """One value of a dimension as a reader names it (a control's options; not for regions in a loop)."""
+    return labels.value_labels(str(dimension), [str(value)])[str(value)]
