@@ -21,7 +21,7 @@ from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from trajectories.admin import ReadOnlyMixin, ScopedAdmin
+from trajectories.admin import ReadOnlyMixin, ScopedAdmin, pick
 from trajectories.models import Action
 from trajectories.services import today
 from trajectories.worklists import next_deadline
@@ -40,10 +40,6 @@ from .models import (
     Score,
     VacancyCheck,
 )
-
-
-def _pick(data: dict, names, changed=None) -> dict:
-    return {name: data[name] for name in names if name in data and (changed is None or name in changed)}
 
 
 @admin.register(Competence)
@@ -74,9 +70,9 @@ class EmployerAdmin(ScopedAdmin):
 
     def perform_save(self, actor, cleaned, changed, instance):
         if instance is None:
-            return services.employer_create(actor=actor, **_pick(cleaned, services.EMPLOYER_FIELDS))
+            return services.employer_create(actor=actor, **pick(cleaned, services.EMPLOYER_FIELDS))
         return services.employer_update(
-            actor=actor, employer=instance, **_pick(cleaned, services.EMPLOYER_FIELDS, changed)
+            actor=actor, employer=instance, **pick(cleaned, services.EMPLOYER_FIELDS, changed)
         )
 
 
@@ -303,9 +299,9 @@ class DiscriminationComplaintAdmin(ScopedAdmin):
 
     def perform_save(self, actor, cleaned, changed, instance):
         if instance is None:
-            return services.complaint_create(actor=actor, **_pick(cleaned, [*services.COMPLAINT_FIELDS, "grounds"]))
+            return services.complaint_create(actor=actor, **pick(cleaned, [*services.COMPLAINT_FIELDS, "grounds"]))
         return services.complaint_update(
-            actor=actor, complaint=instance, **_pick(cleaned, [*services.COMPLAINT_FIELDS, "grounds"], changed)
+            actor=actor, complaint=instance, **pick(cleaned, [*services.COMPLAINT_FIELDS, "grounds"], changed)
         )
 
     def perform_delete(self, actor, instance):
@@ -357,9 +353,9 @@ class VacancyCheckAdmin(ScopedAdmin):
 
     def perform_save(self, actor, cleaned, changed, instance):
         if instance is None:
-            return services.vacancy_check_create(actor=actor, **_pick(cleaned, services.VACANCY_CHECK_FIELDS))
+            return services.vacancy_check_create(actor=actor, **pick(cleaned, services.VACANCY_CHECK_FIELDS))
         return services.vacancy_check_update(
-            actor=actor, vacancy_check=instance, **_pick(cleaned, services.VACANCY_CHECK_FIELDS, changed)
+            actor=actor, vacancy_check=instance, **pick(cleaned, services.VACANCY_CHECK_FIELDS, changed)
         )
 
     def perform_delete(self, actor, instance):
@@ -376,9 +372,9 @@ class CampaignAdmin(ScopedAdmin):
 
     def perform_save(self, actor, cleaned, changed, instance):
         if instance is None:
-            return services.campaign_create(actor=actor, **_pick(cleaned, services.CAMPAIGN_FIELDS))
+            return services.campaign_create(actor=actor, **pick(cleaned, services.CAMPAIGN_FIELDS))
         return services.campaign_update(
-            actor=actor, campaign=instance, **_pick(cleaned, services.CAMPAIGN_FIELDS, changed)
+            actor=actor, campaign=instance, **pick(cleaned, services.CAMPAIGN_FIELDS, changed)
         )
 
     def perform_delete(self, actor, instance):
