@@ -45,6 +45,8 @@ class Outcome:
     status: int
     summary_key: str | None
     errors: dict[str, list[str]] | None = None
+    # Further summary counts of the item beside its own key (the register's `manual_trimmed`).
+    counts: dict[str, int] | None = None
 
 
 @dataclass
@@ -187,6 +189,8 @@ def run_import(importer: Importer, *, actor, raw_items: list[Any]) -> ImportResu
             results[item.index].update(status=outcome.status, errors=outcome.errors)
             if outcome.summary_key:
                 summary[outcome.summary_key] += 1
+            for key, value in (outcome.counts or {}).items():
+                summary[key] += value
     return ImportResult(results, summary)
 
 

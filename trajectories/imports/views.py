@@ -18,6 +18,7 @@ from idw.api.schema import FLAT_ERRORS_SCHEMA
 
 from .batch import MAX_ITEMS, Importer, run_import
 from .employment import EmploymentSpellImporter
+from .residence import ResidenceStatusImporter
 
 
 class ImportView(APIView):
@@ -82,6 +83,27 @@ class EmploymentSpellImportView(ImportView):
                 "ended_on": sane.DateField(allow_null=True, required=False),
                 "employer_enterprise_number": serializers.CharField(allow_null=True, required=False),
                 "cancelled": serializers.BooleanField(default=False),
+            },
+        )
+    )
+    def post(self, request, *args, **kwargs):
+        return super().post(request, *args, **kwargs)
+
+
+class ResidenceStatusImportView(ImportView):
+    """Residence statuses from the national register (authoritative over periods typed by hand)."""
+
+    importer_class = ResidenceStatusImporter
+
+    @extend_schema(
+        **import_schema(
+            ResidenceStatusImporter,
+            {
+                "insz": serializers.CharField(),
+                "status": serializers.ChoiceField(choices=sorted(ResidenceStatusImporter.STATUSES)),
+                "work_permit": serializers.ChoiceField(choices=sorted(ResidenceStatusImporter.PERMITS)),
+                "valid_from": sane.DateField(),
+                "valid_to": sane.DateField(allow_null=True, required=False),
             },
         )
     )
