@@ -69,6 +69,23 @@ def env_list(name: str, default: list[str]) -> list[str]:
     return items
 
 
+_RATE_PERIODS = {"s": 1, "sec": 1, "second": 1, "m": 60, "min": 60, "minute": 60, "h": 3600, "hour": 3600, "d": 86400}
+
+
+def env_rate(name: str, default: str) -> tuple[int, int] | None:
+    """A rate limit such as `120/min` (or `off`), as (requests, seconds); see idw/api/throttling.py."""
+    key, value = env_lookup(name)
+    text = (default if value is None or value.strip() == "" else value).strip().lower()
+    if text == "off":
+        return None
+    count, _, period = text.partition("/")
+    if not (count.isascii() and count.isdigit() and int(count) >= 1 and period in _RATE_PERIODS):
+        raise ImproperlyConfigured(
+            f"{key} must be a rate such as 120/min (N/s, N/min, N/hour, N/day) or off, not {value!r}."
+        )
+    return int(count), _RATE_PERIODS[period]
+
+
 def database_from_env() -> dict:
     key, url = env_lookup("DATABASE_URL")
     if not url:
@@ -228,6 +245,8 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "idw.api.schema.AutoSchema",
     "EXCEPTION_HANDLER": "idw.api.errors.exception_handler",
+    # Rate limits per key, counted in the shared cache (idw.api.throttling, IDW_RATES below).
+    "DEFAULT_THROTTLE_CLASSES": ["idw.api.throttling.KeyRateThrottle"],
     "DATE_FORMAT": "%Y-%m-%d",
     "DATE_INPUT_FORMATS": ["%Y-%m-%d"],
     "COERCE_DECIMAL_TO_STRING": False,
@@ -319,6 +338,13 @@ IDW_REFERRAL_REQUIRE_LEGAL_BASIS = env_bool("IDW_REFERRAL_REQUIRE_LEGAL_BASIS", 
 IDW_MAX_BODY_BYTES = env_int("IDW_MAX_BODY_BYTES", 2 * 1024 * 1024, minimum=1024)
 IDW_MAX_BULK_BODY_BYTES = env_int("IDW_MAX_BULK_BODY_BYTES", 10 * 1024 * 1024, minimum=1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = IDW_MAX_BULK_BODY_BYTES
+# Rate limits per API key (api.md "Conventions"): 429 with Retry-After above them.
+IDW_RATES = {
+    "partner_write": env_rate("IDW_RATE_PARTNER_WRITES", "120/min"),
+    "partner_bulk": env_rate("IDW_RATE_PARTNER_BULK", "30/min"),
+    "imports": env_rate("IDW_RATE_IMPORTS", "60/min"),
+    "default": env_rate("IDW_RATE_DEFAULT", "1200/min"),
+}
 IDW_REQUIRE_SERVICES = env_bool("IDW_REQUIRE_SERVICES", False)
 # Webhooks (partners): targets on loopback/private/link-local addresses (and
 # plain http) only when this is on (development, tests); the outbound timeout.

@@ -30,14 +30,18 @@ ERRORS = {
     "401": OpenApiResponse(ErrorDetailSerializer, description="No valid credentials (`WWW-Authenticate: Token`)."),
     "403": OpenApiResponse(ErrorDetailSerializer, description="The caller's role may not use this operation."),
     "404": OpenApiResponse(ErrorDetailSerializer, description="No such object in the caller's scope."),
+    "429": OpenApiResponse(
+        FLAT_ERRORS_SCHEMA, description="Over the key's rate limit (idw.api.throttling); retry after `Retry-After`."
+    ),
 }
+RETRY_AFTER = {"schema": {"type": "integer"}, "description": "Seconds until the rate limit's window ends."}
 
 
 class AutoSchema(BaseAutoSchema):
     def _error_codes(self) -> list[str]:
         if not self.path.startswith("/api/v1/"):
             return []
-        codes = ["401", "403"]
+        codes = ["401", "403", "429"]
         if "{" in self.path:
             codes.append("404")
         has_filters = self._is_list_view() and bool(getattr(self.view, "filterset_class", None))
@@ -53,6 +57,8 @@ class AutoSchema(BaseAutoSchema):
                 "Location",
                 {"schema": {"type": "string", "format": "uri"}, "description": "The URL of the created object."},
             )
+        if str(status_code) == "429" and self.path.startswith("/api/v1/"):
+            headers.setdefault("Retry-After", RETRY_AFTER)
         return headers
 
     def _get_response_bodies(self, direction="response"):
