@@ -23,7 +23,7 @@ OBJECTIVE_ORDER = [code for code, _, _ in OBJECTIVES]
 
 @dataclass(frozen=True)
 class Stat:
-    """One key of `stats`: stored in slot `s1`..`s4`; `kind` decides how it is shown.
+    """One key of `stats`: stored in slot `s1`..`s5`; `kind` decides how it is shown.
 
     kinds: `person_count` (suppressed on its own below k), `count` (never
     suppressed), `target` (an agreement's commitment in tenths: never
@@ -340,12 +340,15 @@ INDICATORS: list[Indicator] = [
     Indicator(
         "td4.1.referrals_received", "count", "Toeleidingen ontvangen", "Referrals received",
         "Aantal toeleidingen met toeleidingsdatum in de periode, alle personen; stats geeft hoeveel er aanvaard, "
-        "geweigerd en ingeschreven werden op of voor de peildatum." + TARGET_NL,
+        "geweigerd en ingeschreven werden op of voor de peildatum, en hoeveel er vervielen (zonder beslissing na de "
+        "vervaltermijn) op of voor de peildatum." + TARGET_NL,
         "Number of referrals referred in the period, all persons; stats give how many were accepted, rejected and "
-        "registered on or before the as-of date." + TARGET_EN,
+        "registered on or before the as-of date, and how many expired (no decision within the expiry period) on or "
+        "before the as-of date." + TARGET_EN,
         ("partner", "partner_kind", "housing"),
         stats=(Stat("accepted", "s1", "person_count"), Stat("rejected", "s2", "person_count"),
-               Stat("registered", "s3", "person_count"), TARGET), family="td4_1",
+               Stat("registered", "s3", "person_count"), TARGET, Stat("expired", "s5", "person_count")),
+        family="td4_1",
     ),
     Indicator(
         "td4.1.referral_registration_rate", "percentage", "Omzetting van toeleidingen", "Referral conversion",

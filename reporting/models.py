@@ -206,7 +206,7 @@ class IndicatorValue(models.Model):
     `grouping` names the `by` breakdown (dimensions in catalogue order, comma
     separated, "" for totals); `b1`/`b2` hold their values. `horizon` and `a1`
     hold the always-carried dimensions. Percentages and days are stored in
-    exact tenths (`value_tenths`); `s1`..`s4` are the indicator's statistics
+    exact tenths (`value_tenths`); `s1`..`s5` are the indicator's statistics
     slots as the catalogue names them. `complementary` is the one field set
     after the write, at publication: the row is hidden from callers whose
     cells are suppressed because a small cell could otherwise be derived from
@@ -229,6 +229,7 @@ class IndicatorValue(models.Model):
     s2 = models.BigIntegerField(null=True)
     s3 = models.BigIntegerField(null=True)
     s4 = models.BigIntegerField(null=True)
+    s5 = models.BigIntegerField(null=True)
     mature = models.BooleanField(default=True)
     complete = models.BooleanField(default=True)
     # db_default: the engine's INSERT ... SELECT statements do not name it.

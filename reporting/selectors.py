@@ -30,7 +30,7 @@ PERIOD_PATTERNS = {
 }
 VALUE_FIELDS = (
     "period", "horizon", "a1", "b1", "b2", "numerator", "denominator", "value_tenths",
-    "s1", "s2", "s3", "s4", "mature", "complete", "complementary",
+    "s1", "s2", "s3", "s4", "s5", "mature", "complete", "complementary",
 )  # fmt: skip
 
 
@@ -136,8 +136,8 @@ def _small(n: int | None, k: int) -> bool:
 
 def shape_row(ind: Indicator, row: tuple, breakdown: Breakdown, *, suppress: bool, k: int) -> dict:
     """One result of the values API, with small cells suppressed when `suppress`."""
-    period, horizon, a1, b1, b2, num, den, tenths, s1, s2, s3, s4, mature, complete, complementary = row
-    slots = {"numerator": num, "value": tenths, "s1": s1, "s2": s2, "s3": s3, "s4": s4}
+    period, horizon, a1, b1, b2, num, den, tenths, s1, s2, s3, s4, s5, mature, complete, complementary = row
+    slots = {"numerator": num, "value": tenths, "s1": s1, "s2": s2, "s3": s3, "s4": s4, "s5": s5}
     dimensions: dict = {}
     for dim in ind.always:
         dimensions[dim] = horizon if dim == "horizon_months" else a1

@@ -167,7 +167,7 @@ class Spec:
     `units`: SQL yielding `period_type, period, complete` (0/1), a column per
     dimension named `d_<dimension>` (always-carried ones too), and the columns
     the measures read. `measures`: IndicatorValue column -> aggregate over the
-    units (`numerator`, `denominator`, `s1`..`s4`); `mature`: an aggregate
+    units (`numerator`, `denominator`, `s1`..`s5`); `mature`: an aggregate
     that is 1 when every unit had its full window (default: always mature).
     `percentile`: for `days`, the units' column of day counts.
     """
@@ -247,7 +247,7 @@ def _percentage_tenths(n: str, d: str) -> str:
     return f"CASE WHEN {d} > 0 THEN (2000 * {n} + {d}) / (2 * {d}) END"
 
 
-MEASURE_COLUMNS = ("numerator", "denominator", "s1", "s2", "s3", "s4")
+MEASURE_COLUMNS = ("numerator", "denominator", "s1", "s2", "s3", "s4", "s5")
 QUARTILES = (("q25", 1), ("q50", 2), ("q75", 3))
 
 
@@ -439,18 +439,18 @@ def insert_values_sql(spec: Spec, dialect: Dialect) -> str:
     return (
         f"WITH {ctes}\n"
         "INSERT INTO reporting_indicatorvalue (run_id, indicator, period_type, period, complete, grouping, "
-        "horizon, a1, b1, b2, numerator, denominator, value_tenths, s1, s2, s3, s4, mature)\n"
+        "horizon, a1, b1, b2, numerator, denominator, value_tenths, s1, s2, s3, s4, s5, mature)\n"
         f"SELECT %(run)s, '{ind.code}', g.period_type, g.period, (g.complete = 1), g.grp, "
         f"{columns['horizon']}, {columns['a1']}, g.b1, g.b2, "
         f"{measures['numerator']}, {measures['denominator']}, {value}, "
-        f"{measures['s1']}, {measures['s2']}, {measures['s3']}, {measures['s4']}, {mature}\n"
+        f"{measures['s1']}, {measures['s2']}, {measures['s3']}, {measures['s4']}, {measures['s5']}, {mature}\n"
         f"FROM ({agg}) g\n{join}"
     )
 
 
 VALUE_COLUMNS = (
     "run_id, indicator, period_type, period, complete, grouping, horizon, a1, b1, b2, "
-    "numerator, denominator, value_tenths, s1, s2, s3, s4, mature"
+    "numerator, denominator, value_tenths, s1, s2, s3, s4, s5, mature"
 )
 # A cell within its period: the columns a quarter or year groups its months' rows by.
 CELL_COLUMNS = ("grouping", "horizon", "a1", "b1", "b2")
@@ -483,7 +483,7 @@ def rollup_sql(spec: Spec, dialect: Dialect, *, incremental: bool) -> str:
         reference = dialect.month_of("CASE WHEN c.ends_on < %(as_of)s THEN c.ends_on ELSE %(as_of)s END")
         return (
             f"{insert}SELECT %(run)s, m.indicator, c.period_type, c.period, (c.ends_on <= %(as_of)s), {cell}, "
-            "m.numerator, m.denominator, m.value_tenths, m.s1, m.s2, m.s3, m.s4, m.mature\n"
+            "m.numerator, m.denominator, m.value_tenths, m.s1, m.s2, m.s3, m.s4, m.s5, m.mature\n"
             f"FROM reporting_runperiod c JOIN months m ON m.period = {reference}\n"
             "WHERE c.run_id = %(run)s AND c.period_type IN ('quarter', 'year')"
         )
@@ -503,7 +503,7 @@ def rollup_sql(spec: Spec, dialect: Dialect, *, incremental: bool) -> str:
     return (
         f"{insert}SELECT %(run)s, '{code}', c.period_type, c.period, (c.ends_on <= %(as_of)s), {cell}, "
         f"{sums['numerator']}, {sums['denominator']}, {value}, {sums['s1']}, {sums['s2']}, {sums['s3']}, "
-        f"{sums['s4']}, (MIN(CASE WHEN m.mature THEN 1 ELSE 0 END) = 1)\n"
+        f"{sums['s4']}, {sums['s5']}, (MIN(CASE WHEN m.mature THEN 1 ELSE 0 END) = 1)\n"
         f"FROM ({periods}) m\n"
         "JOIN reporting_runperiod c ON c.run_id = %(run)s AND c.period_type = m.period_type AND c.period = m.period\n"
         f"GROUP BY c.period_type, c.period, c.ends_on, {cell}"

@@ -109,7 +109,7 @@ def test_targets_are_shown_in_suppressed_rows_for_a_reporting_key(reporting_clie
     compute(AS_OF)
     body = values(reporting_client, RECEIVED, by="partner", period_from="2024")
     rows = [(r["dimensions"]["partner"], r["suppressed"], r["value"], r["stats"]) for r in body["results"]]
-    hidden = {"accepted": None, "rejected": None, "registered": None}
+    hidden = {"accepted": None, "rejected": None, "registered": None, "expired": None}
     assert rows == [("agii", True, None, {**hidden, "target": 125}), ("ocmw", True, None, {**hidden, "target": None})]
     body = values(reporting_client, RATE, by="partner", period_from="2024")
     assert [(r["suppressed"], r["stats"]) for r in body["results"]] == [

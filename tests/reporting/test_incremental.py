@@ -33,7 +33,7 @@ AS_OF = D(2024, 6, 30)
 
 VALUE_COLUMNS = (
     "indicator", "period_type", "period", "grouping", "horizon", "a1", "b1", "b2", "numerator", "denominator",
-    "value_tenths", "s1", "s2", "s3", "s4", "mature", "complete",
+    "value_tenths", "s1", "s2", "s3", "s4", "s5", "mature", "complete",
 )  # fmt: skip
 
 
@@ -400,3 +400,18 @@ def test_nothing_to_build_on_before_the_first_full_run(db, make_client):
     assert JobSeeker.objects.filter(pk=js.pk).exists() and ChangeRecord.objects.exists()
     assert services.incremental_run_now() is None
     assert not IndicatorRun.objects.exists()
+
+
+def test_referrals_expired(world, same_as_full, settings):
+    """The expiry task's change records touch the periods of the referrals it expired (stats.expired)."""
+    from partners import services as partner_services
+
+    oldest = Referral.objects.filter(status="received").order_by("referred_on").first()
+    assert oldest is not None, "the synthetic data holds no undecided referral"
+    settings.IDW_REFERRAL_EXPIRY_DAYS = max(1, (AS_OF - oldest.referred_on).days // 2)
+    assert partner_services.referrals_expire(on=AS_OF) > 0
+    same_as_full(world)
+    expired = IndicatorValue.objects.filter(
+        run__kind="full", indicator="td4.1.referrals_received", grouping="", period_type="year", s5__gt=0
+    )
+    assert expired.exists()

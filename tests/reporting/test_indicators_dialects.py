@@ -65,7 +65,7 @@ SOURCE_MODELS = [
 ENGINE_MODELS = [IndicatorRun, RunPeriod, TrajectoryFact, IndicatorValue, IndicatorBlock]
 VALUE_COLUMNS = (
     "indicator, period_type, period, grouping, horizon, a1, b1, b2, numerator, denominator, value_tenths, "
-    "s1, s2, s3, s4, mature, complete"
+    "s1, s2, s3, s4, s5, mature, complete"
 )
 TYPES = [
     "dutch_course", "integrated_language_trajectory", "vocational_training", "ibo", "mentoring", "job_hunting",

@@ -58,14 +58,14 @@ def test_referrals_received_with_decisions_up_to_as_of(admin_client, compute, re
     assert run.status == "succeeded", run.error
     no_target = {"target": None}
     assert _rows(admin_client, "td4.1.referrals_received") == [
-        ("2023", {}, 1, {"accepted": 1, "rejected": 0, "registered": 1, **no_target}),
+        ("2023", {}, 1, {"accepted": 1, "rejected": 0, "registered": 1, "expired": 0, **no_target}),
         # R1-R6; accepted R1 R2 R6 (R4 only after as_of); registered R1 R2 (R6 after as_of)
-        ("2024", {}, 6, {"accepted": 3, "rejected": 1, "registered": 2, **no_target}),
+        ("2024", {}, 6, {"accepted": 3, "rejected": 1, "registered": 2, "expired": 0, **no_target}),
     ]
     assert _rows(admin_client, "td4.1.referrals_received", by="partner") == [
-        ("2023", {"partner": "agii"}, 1, {"accepted": 1, "rejected": 0, "registered": 1, "target": 120}),
-        ("2024", {"partner": "agii"}, 4, {"accepted": 3, "rejected": 1, "registered": 2, "target": 120}),
-        ("2024", {"partner": "ocmw"}, 2, {"accepted": 0, "rejected": 0, "registered": 0, "target": 70}),
+        ("2023", {"partner": "agii"}, 1, {"accepted": 1, "rejected": 0, "registered": 1, "expired": 0, "target": 120}),
+        ("2024", {"partner": "agii"}, 4, {"accepted": 3, "rejected": 1, "registered": 2, "expired": 0, "target": 120}),
+        ("2024", {"partner": "ocmw"}, 2, {"accepted": 0, "rejected": 0, "registered": 0, "expired": 0, "target": 70}),
     ]
     kinds = _rows(admin_client, "td4.1.referrals_received", by="partner_kind", period_from="2024")
     assert kinds == [
@@ -73,13 +73,13 @@ def test_referrals_received_with_decisions_up_to_as_of(admin_client, compute, re
             "2024",
             {"partner_kind": "integration_agency"},
             4,
-            {"accepted": 3, "rejected": 1, "registered": 2, "target": None},
+            {"accepted": 3, "rejected": 1, "registered": 2, "expired": 0, "target": None},
         ),
         (
             "2024",
             {"partner_kind": "local_authority"},
             2,
-            {"accepted": 0, "rejected": 0, "registered": 0, "target": None},
+            {"accepted": 0, "rejected": 0, "registered": 0, "expired": 0, "target": None},
         ),
     ]
     got = [(r[1], r[2]) for r in _rows(admin_client, "td4.1.referrals_received", by="partner,housing",
@@ -94,18 +94,18 @@ def test_referrals_received_with_decisions_up_to_as_of(admin_client, compute, re
     # Targets are yearly: no target in quarters.
     quarters = _rows(admin_client, "td4.1.referrals_received", period_type="quarter", by="partner",
                      period_from="2024-Q1", period_to="2024-Q1")  # fmt: skip
-    assert quarters == [("2024-Q1", {"partner": "agii"}, 3, {"accepted": 2, "rejected": 1, "registered": 2,
+    assert quarters == [("2024-Q1", {"partner": "agii"}, 3, {"accepted": 2, "rejected": 1, "registered": 2, "expired": 0,
                                                              "target": None})]  # fmt: skip
 
 
 def test_referral_counts_are_suppressed_but_targets_are_not(reporting_client, compute, referrals):
     compute(AS_OF)
     assert _rows(reporting_client, "td4.1.referrals_received", period_from="2024") == [
-        ("2024", {}, 6, {"accepted": None, "rejected": None, "registered": None, "target": None}),
+        ("2024", {}, 6, {"accepted": None, "rejected": None, "registered": None, "target": None, "expired": 0}),
     ]
     rows = _rows(reporting_client, "td4.1.referrals_received", by="partner", period_from="2024")
     # The rows are suppressed, the agreements' targets (not about people) are shown.
-    hidden = {"accepted": None, "rejected": None, "registered": None}
+    hidden = {"accepted": None, "rejected": None, "registered": None, "expired": None}
     assert rows == [
         ("2024", {"partner": "agii"}, None, {**hidden, "target": 120}),
         ("2024", {"partner": "ocmw"}, None, {**hidden, "target": 70}),
@@ -145,12 +145,59 @@ def test_a_referral_handled_through_the_api_registers_on_the_trajectory_start(
     assert r.status_code == 201, r.content
     compute(AS_OF)
     assert _rows(admin_client, "td4.1.referrals_received", by="partner") == [
-        ("2024", {"partner": "agii"}, 1, {"accepted": 1, "rejected": 0, "registered": 1, "target": None}),
+        ("2024", {"partner": "agii"}, 1, {"accepted": 1, "rejected": 0, "registered": 1, "expired": 0, "target": None}),
     ]
     body = values(admin_client, "td4.1.referral_registration_rate")
     assert [(r["numerator"], r["denominator"], r["value"]) for r in body["results"]] == [(1, 1, 100.0)]
     # As of 10 March, the registration (20 March) had not happened yet.
     compute(D(2024, 3, 10))
     assert _rows(admin_client, "td4.1.referrals_received") == [
-        ("2024", {}, 1, {"accepted": 1, "rejected": 0, "registered": 0, "target": None}),
+        ("2024", {}, 1, {"accepted": 1, "rejected": 0, "registered": 0, "expired": 0, "target": None}),
     ]
+
+
+def test_expired_referrals_through_the_expiry_task(admin_client, reporting_client, make_client, compute, settings):
+    """stats.expired counts referrals whose expiry (referred_on + the expiry days) is on or before as_of."""
+    from partners import services
+
+    settings.IDW_REFERRAL_EXPIRY_DAYS = 60
+    partner = factories.PartnerFactory(code="agii", kind="integration_agency")
+    client = make_client("partner", partner=partner)
+
+    def post(n, referred_on):
+        person = {"insz": make_insz(D(1990, 5, 17), n), "first_name": "A", "last_name": "B",
+                  "birth_date": "1990-05-17"}  # fmt: skip
+        r = client.post("/api/v1/referrals/", {"external_id": f"x{n}", "referred_on": referred_on, "person": person},
+                        format="json")  # fmt: skip
+        assert r.status_code == 201, r.content
+        return r.json()["id"]
+
+    for n in range(1, 6):
+        post(n, "2024-01-05")  # expire on 2024-03-05
+    rejected = post(6, "2024-01-06")
+    r = admin_client.post(f"/api/v1/referrals/{rejected}/reject/", {"reason": "other", "on": "2024-01-07"})
+    assert r.status_code == 200, r.content
+    post(7, "2024-05-01")  # expires on 2024-06-30: as_of itself
+    post(8, "2024-05-20")  # expires on 2024-07-19: after as_of
+    assert services.referrals_expire(on=D(2024, 8, 1)) == 7
+    compute(AS_OF)
+    assert _rows(admin_client, "td4.1.referrals_received") == [
+        ("2024", {}, 8, {"accepted": 0, "rejected": 1, "registered": 0, "target": None, "expired": 6}),
+    ]
+    assert _rows(admin_client, "td4.1.referrals_received", period_type="quarter") == [
+        ("2024-Q1", {}, 6, {"accepted": 0, "rejected": 1, "registered": 0, "target": None, "expired": 5}),
+        ("2024-Q2", {}, 2, {"accepted": 0, "rejected": 0, "registered": 0, "target": None, "expired": 1}),
+    ]
+    # Suppressed as the other counts of people: a small stat hidden, a small row hidden whole (and Q1
+    # with it, lest the year minus Q1 give Q2 away).
+    assert _rows(reporting_client, "td4.1.referrals_received") == [
+        ("2024", {}, 8, {"accepted": 0, "rejected": None, "registered": 0, "target": None, "expired": 6}),
+    ]
+    hidden = {"accepted": None, "rejected": None, "registered": None, "target": None, "expired": None}
+    assert _rows(reporting_client, "td4.1.referrals_received", period_type="quarter") == [
+        ("2024-Q1", {}, None, hidden),
+        ("2024-Q2", {}, None, hidden),
+    ]
+    # As of the day before the first expiry, nothing had expired yet.
+    compute(D(2024, 3, 4))
+    assert _rows(admin_client, "td4.1.referrals_received")[0][3]["expired"] == 0

@@ -36,7 +36,8 @@ def _referrals(d: Dialect) -> str:
             COALESCE(r.housing, 'unknown') AS housing,
             {_history_date(d, ("accepted", "registered"))} AS accepted_on,
             {_history_date(d, ("rejected",))} AS rejected_on,
-            {_history_date(d, ("registered",))} AS registered_on
+            {_history_date(d, ("registered",))} AS registered_on,
+            {_history_date(d, ("expired",))} AS expired_on
         FROM partners_referral r
         JOIN partners_partner p ON p.code = r.partner_id
         WHERE r.referred_on <= %(as_of)s
@@ -54,14 +55,20 @@ def referrals_received(d: Dialect) -> Spec:
             x.housing AS d_housing,
             CASE WHEN x.accepted_on <= %(as_of)s THEN 1 ELSE 0 END AS accepted,
             CASE WHEN x.rejected_on <= %(as_of)s THEN 1 ELSE 0 END AS rejected,
-            CASE WHEN x.registered_on <= %(as_of)s THEN 1 ELSE 0 END AS registered
+            CASE WHEN x.registered_on <= %(as_of)s THEN 1 ELSE 0 END AS registered,
+            CASE WHEN x.expired_on <= %(as_of)s THEN 1 ELSE 0 END AS expired
         FROM ref x
         {IN_PERIODS}
     """
+    # s4 is the agreement target (a cell measure).
+    measures = {
+        "numerator": "COUNT(*)", "s1": "SUM(accepted)", "s2": "SUM(rejected)", "s3": "SUM(registered)",
+        "s5": "SUM(expired)",
+    }  # fmt: skip
     return Spec(
         BY_CODE["td4.1.referrals_received"],
         units,
-        {"numerator": "COUNT(*)", "s1": "SUM(accepted)", "s2": "SUM(rejected)", "s3": "SUM(registered)"},
+        measures,
         ctes=[_referrals(d)],
         cells=agreement_targets(d, "td4.1.referrals_received", referral_target=True),
         cell_measures={"s4": "target"},
