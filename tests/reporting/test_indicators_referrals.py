@@ -94,8 +94,8 @@ def test_referrals_received_with_decisions_up_to_as_of(admin_client, compute, re
     # Targets are yearly: no target in quarters.
     quarters = _rows(admin_client, "td4.1.referrals_received", period_type="quarter", by="partner",
                      period_from="2024-Q1", period_to="2024-Q1")  # fmt: skip
-    assert quarters == [("2024-Q1", {"partner": "agii"}, 3, {"accepted": 2, "rejected": 1, "registered": 2, "expired": 0,
-                                                             "target": None})]  # fmt: skip
+    stats = {"accepted": 2, "rejected": 1, "registered": 2, "expired": 0, "target": None}
+    assert quarters == [("2024-Q1", {"partner": "agii"}, 3, stats)]
 
 
 def test_referral_counts_are_suppressed_but_targets_are_not(reporting_client, compute, referrals):
