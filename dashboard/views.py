@@ -23,8 +23,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Role, role_of
 from idw.pages import lang_code, page_language
-from reporting import selectors, services
-from reporting.api import answers
+from reporting import answers, selectors, services
 from reporting.api.views import ValuesQuerySerializer
 from reporting.catalogue import BY_CODE
 from reporting.models import IndicatorRun, RunStatus

@@ -318,7 +318,7 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 2 * 60 * 60}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = TIME_ZONE
 
-# The reporting API caches rendered answers (reporting/api/answers.py): in
+# The reporting API caches rendered answers (reporting/answers.py): in
 # Redis when there is one, shared by every web process; otherwise per process.
 if REDIS_URL:
     CACHES = {"default": {"BACKEND": "reporting.api.redis_cache.RedisCache", "LOCATION": REDIS_URL}}

@@ -27,7 +27,7 @@ from trajectories.changes import record_change, snapshot
 from trajectories.models import ChangeRecord
 from trajectories.services import today
 
-from .api import answers
+from . import answers
 from .engine import CODE_VERSION, families, incremental, runner
 from .engine.suppression import complementary_suppress
 from .models import (

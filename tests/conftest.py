@@ -66,7 +66,7 @@ def no_generation_of_an_earlier_test():
     from django.core.cache import cache
     from redis.exceptions import RedisError
 
-    from reporting.api import answers
+    from reporting import answers
 
     answers.forget_local()
     # Without Redis the tests that need one are skipped; the others cache in process.

@@ -25,11 +25,11 @@ from idw.api.fields import parse_int_param
 from idw.api.viewsets import ServiceWriteMixin
 from trajectories import lexicon
 
-from .. import selectors, services
+from .. import answers, selectors, services
 from ..catalogue import BY_CODE, Indicator
 from ..models import IndicatorDefinition, IndicatorRun, MediatorTraining, PerceptionSurvey
 from ..models import ToolUsage as ToolUsageModel
-from . import answers, formats
+from . import formats
 from .serializers import (
     IndicatorSerializer,
     LexiconSerializer,

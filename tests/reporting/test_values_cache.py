@@ -5,8 +5,7 @@ from django.core.cache import cache
 from django.test import override_settings
 from redis.exceptions import ConnectionError as RedisConnectionError
 
-from reporting import selectors, services
-from reporting.api import answers
+from reporting import answers, selectors, services
 from trajectories import services as case
 
 from .helpers import D, person, trajectory

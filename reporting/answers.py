@@ -40,7 +40,7 @@ from django.core.cache import cache
 from django.http import HttpResponse
 from redis.exceptions import RedisError
 
-from .. import selectors
+from . import selectors
 
 log = logging.getLogger(__name__)
 
