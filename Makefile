@@ -12,10 +12,11 @@ SCALE ?= 0.001
 
 install: $(VENV)/.installed
 
-$(VENV)/.installed: requirements.txt
+# requirements.txt is what runs in production; requirements-dev.txt adds the tests and tools.
+$(VENV)/.installed: requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
 	$(VENV)/bin/pip install --quiet --upgrade pip
-	$(VENV)/bin/pip install --quiet -r requirements.txt
+	$(VENV)/bin/pip install --quiet -r requirements-dev.txt
 	touch $@
 
 # The demo: migrate, load a small synthetic data set, print credentials and
@@ -31,6 +32,7 @@ test: install
 lint: install
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/mypy
 	DEBUG=1 $(PY) manage.py makemigrations --check --dry-run
 
 format: install

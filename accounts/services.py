@@ -6,7 +6,11 @@ from django.utils import timezone
 from .models import ApiKey, Role, User
 
 # Django-admin groups that give staff users the model permissions of their role.
-ADMIN_GROUPS = {Role.MEDIATOR: "mediators", Role.COMPLAINTS: "complaints officers", Role.ADMIN: "programme team"}
+ADMIN_GROUPS: dict[str, str] = {
+    Role.MEDIATOR: "mediators",
+    Role.COMPLAINTS: "complaints officers",
+    Role.ADMIN: "programme team",
+}
 
 
 @transaction.atomic

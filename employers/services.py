@@ -110,7 +110,7 @@ def _check_scores(scores: list[Mapping[str, Any]], errors: dict) -> list[tuple[s
         )
     )
     seen: set[str] = set()
-    checked = []
+    checked: list[tuple[str, int]] = []
     for index, item in enumerate(scores):
         code = _competence_code(item.get("competence"))
         score = item.get("score")
@@ -119,9 +119,10 @@ def _check_scores(scores: list[Mapping[str, Any]], errors: dict) -> list[tuple[s
         elif code in seen:
             _add(errors, f"scores.{index}.competence", _("This competence is scored twice."))
         seen.add(code)
-        if isinstance(score, bool) or score not in Score.values:
+        if isinstance(score, bool) or not isinstance(score, int) or score not in Score.values:
             _add(errors, f"scores.{index}.score", _("A score is 0, 1, 2 or 3."))
-        checked.append((code, score))
+        else:
+            checked.append((code, score))
     return checked
 
 
@@ -349,7 +350,7 @@ def complaint_close(
     if complaint.status == ComplaintStatus.CLOSED:
         raise ValidationError({"non_field_errors": [_("This complaint has already been closed.")]})
     errors: dict = {}
-    if on < complaint.acknowledged_on:
+    if complaint.acknowledged_on is not None and on < complaint.acknowledged_on:
         _add(errors, "on", _("A complaint cannot be closed before it was acknowledged."))
     _not_future(errors, on=on)
     _raise(errors)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
 from django.db import connection
@@ -75,15 +76,20 @@ def served_generation() -> str:
         .values_list("pk", "finished_at")
         .first()
     )
-    return "none" if latest is None else f"{latest[0]}@{latest[1].isoformat()}"
+    if latest is None:
+        return "none"
+    run_id, finished_at = latest
+    assert finished_at is not None, "a succeeded run has finished"
+    return f"{run_id}@{finished_at.isoformat()}"
 
 
-def run_summaries(run_ids) -> list[dict]:
-    return list(
+def run_summaries(run_ids) -> list[dict[str, Any]]:
+    runs = (
         IndicatorRun.objects.filter(pk__in=run_ids)
         .order_by("finished_at", "pk")
         .values("id", "as_of", "lexicon_version", "finished_at")
     )
+    return [dict(run) for run in runs]
 
 
 def _collated(field: str):
@@ -192,6 +198,7 @@ def _stat_value(stat: Stat, slots: dict, n: int | None, *, suppress: bool, k: in
     if stat.kind == "estimate":
         # A share estimated over a cohort (cumulative incidence) would tell a
         # small cohort's outcomes even where the row itself is not suppressed.
+        assert stat.guard is not None, "an estimate names its guard slots"
         units, events = (slots[g] for g in stat.guard)
         if suppress and (_small(units, k) or _small(events, k) or _small((units or 0) - (events or 0), k)):
             return None

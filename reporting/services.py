@@ -117,7 +117,9 @@ def indicator_run_request(
             continue  # another request created a full run between our check and insert: look again
         run.refresh_from_db()
         return run, True
-    raise RunConflict(IndicatorRun.objects.filter(kind=RunKind.FULL, status__in=IN_FLIGHT).first())
+    # Every insert lost to a full run in flight; name it, or (if it has just finished) the latest full run.
+    in_flight = IndicatorRun.objects.filter(kind=RunKind.FULL, status__in=IN_FLIGHT).first()
+    raise RunConflict(in_flight or IndicatorRun.objects.filter(kind=RunKind.FULL).latest("pk"))
 
 
 def run_request(
@@ -257,6 +259,7 @@ def _prepare_incremental(run: IndicatorRun) -> datetime.date | None:
     if reason:
         transaction.on_commit(lambda: _full_instead(run.pk, reason))
         return None
+    assert base is not None  # reason is set when the base is gone
     runner.prepare_incremental(run, base, analysis)
     return base.period_start
 

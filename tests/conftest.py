@@ -35,7 +35,7 @@ def _browser_missing() -> str | None:
     import importlib.util
 
     if importlib.util.find_spec("playwright") is None:
-        return "needs the playwright package: pip install -r requirements.txt"
+        return "needs the playwright package: pip install -r requirements-dev.txt"
     if not os.path.exists("/usr/bin/chromium"):
         return "needs Chromium at /usr/bin/chromium: apt-get install -y chromium"
     return None

@@ -26,7 +26,7 @@ def _month_end(year: int, month: int) -> datetime.date:
 
 def calendar(start: datetime.date, as_of: datetime.date) -> list[tuple[str, str, datetime.date, datetime.date]]:
     """Every year, quarter and month from `start`'s year up to the one holding `as_of`."""
-    rows = []
+    rows: list[tuple[str, str, datetime.date, datetime.date]] = []
     for year in range(start.year, as_of.year + 1):
         rows.append((PeriodType.YEAR, f"{year}", datetime.date(year, 1, 1), datetime.date(year, 12, 31)))
         for q in range(1, 5):

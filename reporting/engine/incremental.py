@@ -123,8 +123,7 @@ class _Periods:
     def span(self, first: datetime.date | None, last: datetime.date | None) -> None:
         if first is None and last is None:
             return
-        first = first or last
-        last = last or self.as_of
+        first, last = first or last or self.as_of, last or self.as_of
         if first > last:
             first, last = last, first
         first, last = max(first, self.start), min(last, self.as_of)
@@ -204,6 +203,7 @@ def _units_of_people(ids: set[int], periods: _Periods) -> set[int]:
 
 def analyse(records, base: IndicatorRun) -> Analysis:
     """The periods the change records touch, by the rules of domain.md, on `base`'s calendar."""
+    assert base.period_start is not None, "a base run has finished, so it has its calendar"
     result = Analysis()
     periods = _Periods(base.period_start, base.as_of, result.periods)
     unit_trajectories: set[int] = set()  # trajectories whose actions' and screenings' periods count
@@ -279,8 +279,8 @@ def analyse(records, base: IndicatorRun) -> Analysis:
     if outflows_of:
         from trajectories.models import Trajectory
 
-        rows = Trajectory.objects.filter(job_seeker_id__in=outflows_of, outflow_on__isnull=False)
-        for (outflow_on,) in rows.values_list("outflow_on"):
+        outflows = Trajectory.objects.filter(job_seeker_id__in=outflows_of, outflow_on__isnull=False)
+        for (outflow_on,) in outflows.values_list("outflow_on"):
             periods.day(outflow_on)
     if people:
         result.trajectories |= _units_of_people(people, periods)
@@ -288,7 +288,7 @@ def analyse(records, base: IndicatorRun) -> Analysis:
 
 
 def _fact_columns() -> list[str]:
-    return [f.column for f in TrajectoryFact._meta.concrete_fields if f.column not in ("id", "run_id")]
+    return [str(f.column) for f in TrajectoryFact._meta.concrete_fields if f.column not in ("id", "run_id")]
 
 
 def copy_and_patch_facts(run: IndicatorRun, base: IndicatorRun, analysis: Analysis) -> None:
@@ -339,6 +339,7 @@ def touch_changed_facts(run: IndicatorRun, base: IndicatorRun, analysis: Analysi
         )
         for run_id, trajectory_id, *values in cursor.fetchall():
             facts[run_id][trajectory_id] = dict(zip(columns, values, strict=True))
+    assert base.period_start is not None, "a base run has finished, so it has its calendar"
     periods = _Periods(base.period_start, base.as_of, analysis.periods)
     everything = set()
     for trajectory_id in facts[base.pk].keys() | facts[run.pk].keys():

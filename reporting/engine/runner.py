@@ -58,6 +58,7 @@ def prepare(run: IndicatorRun) -> datetime.date:
 
 def prepare_incremental(run: IndicatorRun, base: IndicatorRun, analysis: Analysis) -> None:
     """An incremental run's copy of the base's facts, patched, and its calendar (only the touched periods)."""
+    assert base.period_start is not None, "a base run has finished, so it has its calendar"
     copy_and_patch_facts(run, base, analysis)
     touch_changed_facts(run, base, analysis)
     RunPeriod.objects.bulk_create(

@@ -215,6 +215,7 @@ def at_horizon(template: str, n: int) -> str:
 
 def _by_horizon(spec: Spec) -> tuple[list[str], list[str]]:
     """The aggregate columns of a horizons spec (one per measure and horizon) and their unpivoting."""
+    assert spec.horizons, "only a horizons spec has horizon columns"
     aggregates, picks = [], []
     columns = {**spec.measures, "mature_i": spec.mature}
     if spec.present:
@@ -228,6 +229,7 @@ def _by_horizon(spec: Spec) -> tuple[list[str], list[str]]:
 
 def _unpivot(spec: Spec, select: str, carried: list[str], picks: list[str]) -> str:
     """One row per cell and horizon from `select`'s one row per cell."""
+    assert spec.horizons, "only a horizons spec unpivots"
     horizons = " UNION ALL ".join(f"SELECT {int(n)} AS n" for n in spec.horizons)
     columns = [*BASE_COLUMNS, *carried, "h.n AS d_horizon_months", "grp", "b1", "b2", *picks]
     where = ""

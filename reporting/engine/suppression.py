@@ -94,6 +94,7 @@ class Pattern:
         rows.sort(key=lambda r: (r[1], r[2], r[3], -1 if r[4] is None else r[4], r[5] or "", r[6] or "", r[7] or ""))
         self.ids = [r[0] for r in rows]
         percentage = ind.unit == "percentage"
+        self.vectors: list[tuple[int, ...]]
         if percentage:
             self.vectors = [(r[8] or 0, r[9] or 0, (r[9] or 0) - (r[8] or 0)) for r in rows]
             self.size = [v[1] for v in self.vectors]
@@ -145,7 +146,7 @@ class Pattern:
         if self.holds[r] is None:
             vectors, members, total = self.vectors, self.members[r], self.vectors[self.totals[r]]
             self.holds[r] = tuple(c for c in range(len(total)) if sum(vectors[p][c] for p in members) == total[c])
-        return self.holds[r]
+        return self.holds[r] or ()
 
     def _unsafe(self, r: int) -> bool:
         hidden = self.hidden
@@ -188,11 +189,11 @@ class Pattern:
             r = queue.pop()
             queued[r] = False
             while self._unsafe(r):
-                cell = self._pick(r)
-                if cell is None:
+                chosen = self._pick(r)
+                if chosen is None:
                     break
-                self.hidden[cell] = True
-                for other in of_cell[cell]:
+                self.hidden[chosen] = True
+                for other in of_cell[chosen]:
                     if not queued[other] and other != r:
                         queued[other] = True
                         queue.append(other)
