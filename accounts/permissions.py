@@ -53,6 +53,7 @@ ADMIN_SITE_PERMISSIONS: dict[str, dict[str, frozenset[str]]] = {
         "trajectories.action": ALL,
         "trajectories.employmentspell": VIEW,
         "trajectories.barrier": ALL,
+        "trajectories.casenote": ALL,
         "trajectories.auditentry": VIEW,
         "trajectories.office": VIEW,
         "trajectories.actiontype": VIEW,

@@ -583,7 +583,7 @@ def _register(referral: Referral, trajectory: Trajectory, at: datetime.datetime)
 
 def _job_seeker_from_person(*, actor, referral: Referral, office: Office) -> JobSeeker:
     person = referral.person
-    fields = {key: person.get(key) for key in PERSON_FIELDS if key not in ("phone", "email")}
+    fields = {key: person.get(key) for key in PERSON_FIELDS}
     fields["birth_date"] = datetime.date.fromisoformat(fields["birth_date"])
     try:
         return job_seeker_create(

@@ -63,7 +63,6 @@ def record_changes(*, actor, model: type[models.Model] | str, changes: Iterable[
     changes = [c for c in changes if c.before != c.after]
     if not changes:
         return
-    actor_id = getattr(actor, "pk", None)
     ChangeRecord.objects.bulk_create(
         ChangeRecord(
             model=label,
@@ -75,6 +74,17 @@ def record_changes(*, actor, model: type[models.Model] | str, changes: Iterable[
         )
         for c in changes
     )
+    record_audit(actor=actor, model=label, changes=changes)
+
+
+def record_audit(*, actor, model: type[models.Model] | str, changes: Iterable[Change]) -> None:
+    """Audit entries only, for personal data that no indicator reads (case notes): a change
+    record of them would only make the next incremental run fall back to a full one."""
+    label = model if isinstance(model, str) else model._meta.label_lower
+    changes = [c for c in changes if c.before != c.after]
+    if not changes:
+        return
+    actor_id = getattr(actor, "pk", None)
     AuditEntry.objects.bulk_create(
         AuditEntry(
             actor_id=actor_id,

@@ -21,6 +21,7 @@ from .models import (
     ActionType,
     Barrier,
     BarrierKind,
+    CaseNote,
     JobSeeker,
     Office,
     Trajectory,
@@ -115,3 +116,11 @@ class BarrierFilter(filters.FilterSet):
 
     def filter_resolved(self, queryset, name, value):
         return queryset if value is None else queryset.filter(resolved_on__isnull=not value)
+
+
+class CaseNoteFilter(filters.FilterSet):
+    job_seeker = filters.ModelChoiceFilter(queryset=_scoped(JobSeeker))
+
+    class Meta:
+        model = CaseNote
+        fields = ["job_seeker"]

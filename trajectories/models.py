@@ -18,6 +18,7 @@ from .querysets import (
     ActionQuerySet,
     AuditEntryQuerySet,
     BarrierQuerySet,
+    CaseNoteQuerySet,
     EmploymentSpellQuerySet,
     JobSeekerQuerySet,
     ResidenceStatusQuerySet,
@@ -145,6 +146,8 @@ class JobSeeker(models.Model):
     prior_education = models.CharField(
         _("prior education"), max_length=24, choices=PriorEducation.choices, null=True, blank=True
     )
+    phone = models.CharField(_("phone"), max_length=32, null=True, blank=True)
+    email = models.EmailField(_("email"), max_length=254, null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
@@ -458,6 +461,38 @@ class Barrier(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_barrier_display()} {self.noted_on}–{self.resolved_on or ''}"
+
+
+class CaseNote(models.Model):
+    """A mediator's note in a job seeker's file (dossiernota).
+
+    Personal data: written through `case_note_create`/`_update`/`_delete`, which
+    leave audit entries (but no change records: no indicator reads a note);
+    the access export and the erasure find notes through their foreign key.
+    """
+
+    job_seeker = models.ForeignKey(
+        JobSeeker, verbose_name=_("job seeker"), related_name="case_notes", on_delete=models.CASCADE
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("author"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    written_at = models.DateTimeField(_("written at"), auto_now_add=True)
+    text = models.TextField(_("note"), max_length=4000)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    objects = CaseNoteQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("case note")
+        verbose_name_plural = _("case notes")
+        ordering = ["id"]
+        indexes = [models.Index(fields=["job_seeker", "written_at"])]
+
+    def __str__(self) -> str:
+        return (
+            f"{self.written_at:%Y-%m-%d %H:%M} {self.author or ''}".strip() if self.written_at else str(_("case note"))
+        )
 
 
 class EmploymentKind(models.TextChoices):

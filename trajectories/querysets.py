@@ -47,6 +47,10 @@ class BarrierQuerySet(OfficeScopedQuerySet):
     office_path = "trajectory__job_seeker__office"
 
 
+class CaseNoteQuerySet(OfficeScopedQuerySet):
+    office_path = "job_seeker__office"
+
+
 class EmploymentSpellQuerySet(OfficeScopedQuerySet):
     office_path = "job_seeker__office"
 

@@ -9,7 +9,7 @@ import datetime
 from collections.abc import Iterable
 from typing import Any
 
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Max, Min, OuterRef, ProtectedError, Subquery
 from django.utils import timezone
@@ -18,12 +18,13 @@ from django.utils.translation import gettext as _
 from accounts.models import acts_as_admin
 
 from . import hooks
-from .changes import Change, record_change, record_changes, snapshot
+from .changes import Change, record_audit, record_change, record_changes, snapshot
 from .models import (
     Action,
     ActionStatus,
     ActionType,
     Barrier,
+    CaseNote,
     JobSeeker,
     Office,
     ResidenceStatus,
@@ -68,6 +69,8 @@ JOB_SEEKER_FIELDS = [
     "office",
     "registration_channel",
     "prior_education",
+    "phone",
+    "email",
 ]
 
 
@@ -470,6 +473,69 @@ def barrier_delete(*, actor, barrier: Barrier) -> None:
         model=Barrier,
         changes=[Change(pk, before, None, job_seeker_id, before["trajectory_id"])],
     )
+
+
+# Case notes ------------------------------------------------------------------
+
+CASE_NOTE_MAX_LENGTH = 4000
+
+
+def _clean_note_text(text) -> str:
+    text = (text or "").strip()
+    if not text:
+        raise ValidationError({"text": [_("A note needs a text.")]})
+    if len(text) > CASE_NOTE_MAX_LENGTH:
+        raise ValidationError({"text": [_("A note has at most %(max)d characters.") % {"max": CASE_NOTE_MAX_LENGTH}]})
+    return text
+
+
+def may_change_case_note(actor, note: CaseNote) -> bool:
+    """A note is its author's word: only the author (or the programme team) rewrites or removes it."""
+    return acts_as_admin(actor) or (note.author_id is not None and note.author_id == getattr(actor, "pk", None))
+
+
+def _check_may_change(actor, note: CaseNote) -> None:
+    if not may_change_case_note(actor, note):
+        raise PermissionDenied(_("Only the author of a note may change or delete it."))
+
+
+@transaction.atomic
+def case_note_create(*, actor, job_seeker: JobSeeker, text: str) -> CaseNote:
+    note = CaseNote.objects.create(
+        job_seeker=job_seeker, author=actor if getattr(actor, "pk", None) else None, text=_clean_note_text(text)
+    )
+    record_audit(actor=actor, model=CaseNote, changes=[Change(note.pk, None, snapshot(note), job_seeker.pk)])
+    return note
+
+
+@transaction.atomic
+def case_note_update(*, actor, case_note: CaseNote, **fields: Any) -> CaseNote:
+    _check_may_change(actor, case_note)
+    if "job_seeker" in fields and fields["job_seeker"].pk != case_note.job_seeker_id:
+        raise ValidationError({"job_seeker": [_("A note cannot move to another job seeker.")]})
+    if "text" not in fields:
+        return case_note
+    text = _clean_note_text(fields["text"])
+    if text == case_note.text:
+        return case_note
+    before = snapshot(case_note)
+    case_note.text = text
+    case_note.save(update_fields=["text", "updated_at"])
+    record_audit(
+        actor=actor,
+        model=CaseNote,
+        changes=[Change(case_note.pk, before, snapshot(case_note), case_note.job_seeker_id)],
+    )
+    return case_note
+
+
+@transaction.atomic
+def case_note_delete(*, actor, case_note: CaseNote) -> None:
+    _check_may_change(actor, case_note)
+    before = snapshot(case_note)
+    pk, job_seeker_id = case_note.pk, case_note.job_seeker_id
+    case_note.delete()
+    record_audit(actor=actor, model=CaseNote, changes=[Change(pk, before, None, job_seeker_id)])
 
 
 def refresh_milestones(trajectory_ids: Iterable[int]) -> None:

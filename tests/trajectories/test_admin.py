@@ -68,7 +68,7 @@ def test_change_pages_render_with_inlines_and_audit_trail(browser, trajectory, m
     page = browser.get(f"/admin/trajectories/jobseeker/{job_seeker.pk}/change/")
     assert page.status_code == 200
     body = page.content.decode()
-    assert "last_name: Oud → Nieuw" in body
+    assert "Achternaam: Oud → Nieuw" in body  # the field's label, not its column
     assert mediator_user.username in body
     assert browser.get(f"/admin/trajectories/trajectory/{trajectory.pk}/change/").status_code == 200
     assert browser.get(f"/admin/trajectories/action/{action.pk}/change/").status_code == 200
@@ -201,14 +201,9 @@ def test_residence_status_inline_adds_a_period_and_closes_the_open_one(browser, 
             "residence_statuses-1-valid_from": "2023-06-01",
             "residence_statuses-1-valid_to": "",
             "residence_statuses-1-source": "manual",
-            "trajectories-TOTAL_FORMS": "1",
-            "trajectories-INITIAL_FORMS": "1",
-            "trajectories-MIN_NUM_FORMS": "0",
-            "trajectories-MAX_NUM_FORMS": "1000",
-            "trajectories-0-id": str(trajectory.pk),
-            "trajectories-0-job_seeker": str(job_seeker.pk),
-            "employment_spells-TOTAL_FORMS": "0",
-            "employment_spells-INITIAL_FORMS": "0",
+            "case_notes-TOTAL_FORMS": "1",
+            "case_notes-INITIAL_FORMS": "0",
+            "case_notes-0-text": "",  # the empty note row is left alone
         }
     )
     data = {k: v for k, v in data.items() if v is not None}

@@ -10,7 +10,8 @@ model's `for_user`, so a mediator sees (and can pick) only their office's files.
 
 from .audit import AuditEntryAdmin
 from .base import ReadOnlyMixin, ScopedAdmin, ServiceInline, add_service_errors, dry_run, pick, scoped_choices
-from .jobseekers import JobSeekerAdmin, describe_changes
+from .history import describe_changes
+from .jobseekers import JobSeekerAdmin
 from .reference import ActionTypeAdmin, OfficeAdmin, RegionAdmin
 from .trajectories import ActionAdmin, TrajectoryAdmin
 

@@ -1,25 +1,32 @@
 """A person's file: identity, origin, residence periods, trajectories, employment, audit trail."""
 
 from django.contrib import admin
+from django.contrib.admin.utils import unquote
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.template.response import TemplateResponse
 from django.urls import reverse
-from django.utils.html import format_html, format_html_join
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from privacy.read_audit import ReadAuditAdminMixin
+from privacy.models import ReadAccess
+from privacy.read_audit import ReadAuditAdminMixin, record_reads
 
 from .. import services
 from ..lexicon import get_version
 from ..models import (
     AuditEntry,
-    EmploymentSpell,
+    CaseNote,
     JobSeeker,
     ResidenceStatus,
-    Trajectory,
 )
-from .base import ReadOnlyMixin, ScopedAdmin, ServiceInline, pick
+from ..person_file import person_file
+from .base import ScopedAdmin, ServiceInline, pick
+from .history import describe_changes, readable  # noqa: F401 (describe_changes: the old import path)
 
-AUDIT_ROWS_ON_PAGE = 50  # the latest entries on a person's page; the full trail is one click away
+AUDIT_ROWS_ON_PAGE = 20  # the latest entries on a person's page; the full trail is behind "Geschiedenis"
+HISTORY_PER_PAGE = 100
 
 
 class TargetGroupFilter(admin.SimpleListFilter):
@@ -58,24 +65,43 @@ class ResidenceStatusInline(ServiceInline, admin.TabularInline):
         services.residence_status_delete(actor=actor, residence_status=instance)
 
 
-class TrajectoryInline(ReadOnlyMixin, admin.TabularInline):
-    """A person's trajectories; each opens on its own page with its actions."""
+class CaseNoteInline(ServiceInline, admin.StackedInline):
+    """Notes in the file, newest first; a new one at the bottom. Only its author rewrites or removes a note."""
 
-    model = Trajectory
-    fields = ["type", "started_on", "first_action_on", "last_action_on", "outflow_on", "outflow_reason"]
-    readonly_fields = fields
-    show_change_link = True
-    extra = 0
+    model = CaseNote
+    fields = ["text", "author_and_time"]
+    readonly_fields = ["author_and_time"]
+    ordering = ["-written_at", "-id"]
+    extra = 1
+    classes = ["case-notes"]
 
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("author")
 
-class EmploymentSpellInline(ReadOnlyMixin, admin.TabularInline):
-    """A person's employment spells, as the employment import wrote them (read-only)."""
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if db_field.name == "text":
+            field.widget.attrs.update(rows=3, cols=100)
+            field.required = True
+        return field
 
-    model = EmploymentSpell
-    fields = ["kind", "started_on", "ended_on", "employer_enterprise_number", "external_id"]
-    readonly_fields = fields
-    ordering = ["started_on", "id"]
-    extra = 0
+    @admin.display(description=_("written"))
+    def author_and_time(self, obj):
+        if obj is None or obj.pk is None:
+            return "—"
+        return f"{timezone.localtime(obj.written_at):%d-%m-%Y %H:%M}, {obj.author or '—'}"
+
+    def perform_save(self, actor, parent, cleaned, changed, instance):
+        if instance is None:
+            return services.case_note_create(actor=actor, job_seeker=parent, text=cleaned.get("text"))
+        if not services.may_change_case_note(actor, instance):
+            raise ValidationError({"text": [_("Only the author of a note may change or delete it.")]})
+        return services.case_note_update(actor=actor, case_note=instance, text=cleaned.get("text"))
+
+    def perform_delete(self, actor, instance):
+        if not services.may_change_case_note(actor, instance):
+            raise ValidationError(_("Only the author of a note may change or delete it."))
+        services.case_note_delete(actor=actor, case_note=instance)
 
 
 @admin.register(JobSeeker)
@@ -97,6 +123,7 @@ class JobSeekerAdmin(ReadAuditAdminMixin, ScopedAdmin):
     list_per_page = 50
     fieldsets = [
         (None, {"fields": ["insz", ("first_name", "last_name"), ("birth_date", "gender"), "office"]}),
+        (_("Contact"), {"fields": [("phone", "email")]}),
         (
             _("Origin and language"),
             {
@@ -112,7 +139,9 @@ class JobSeekerAdmin(ReadAuditAdminMixin, ScopedAdmin):
             {"fields": ["education_level", "unaccompanied_minor", "municipality_nis", "registration_channel"]},
         ),
     ]
-    inlines = [ResidenceStatusInline, TrajectoryInline, EmploymentSpellInline]
+    inlines = [ResidenceStatusInline, CaseNoteInline]
+    change_form_template = "admin/trajectories/jobseeker/change_form.html"
+    object_history_template = "admin/trajectories/jobseeker/object_history.html"
 
     def get_queryset(self, request):
         return super().get_queryset(request).with_target_group()
@@ -121,51 +150,46 @@ class JobSeekerAdmin(ReadAuditAdminMixin, ScopedAdmin):
         # Periods and trajectories are added once the person exists.
         return self.inlines if obj is not None else []
 
-    def get_fieldsets(self, request, obj=None):
-        fieldsets = list(super().get_fieldsets(request, obj))
-        if obj is not None:
-            fieldsets.append((_("Audit trail"), {"fields": ["audit_trail"]}))
-        return fieldsets
-
-    def get_readonly_fields(self, request, obj=None):
-        return ["audit_trail"] if obj is not None else []
-
     @admin.display(description=_("target group"), boolean=True)
     def in_target_group(self, obj) -> bool:
         return bool(getattr(obj, "target_group", False))
 
-    @admin.display(description=_("who changed what, when"))
-    def audit_trail(self, obj):
-        entries = (AuditEntry.objects.filter(job_seeker_id=obj.pk).select_related("actor").order_by("-at", "-id"))[
-            :AUDIT_ROWS_ON_PAGE
-        ]
-        rows = format_html_join(
-            "",
-            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
-            (
-                (
-                    f"{entry.at:%Y-%m-%d %H:%M}",
-                    entry.actor or "—",
-                    entry.get_operation_display(),
-                    f"{entry.model} {entry.row_id}",
-                    describe_changes(entry.changes),
-                )
-                for entry in entries
-            ),
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if obj is not None and obj.pk is not None:
+            entries = AuditEntry.objects.filter(job_seeker_id=obj.pk).select_related("actor").order_by("-at", "-id")
+            context.update(
+                person_file=person_file(obj),
+                audit_entries=readable(entries[:AUDIT_ROWS_ON_PAGE]),
+                audit_more=entries[AUDIT_ROWS_ON_PAGE : AUDIT_ROWS_ON_PAGE + 1].exists(),
+                history_url=reverse("admin:trajectories_jobseeker_history", args=[obj.pk]),
+                competence_profile_url=reverse("jobseeker-competences", args=[obj.pk]) + "?format=html",
+            )
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def history_view(self, request, object_id, extra_context=None):
+        """ "Geschiedenis": the person's whole audit trail (API, admin, imports), not only the admin's log."""
+        obj = self.get_object(request, unquote(object_id))
+        if obj is None or not self.has_view_or_change_permission(request, obj):
+            raise Http404
+        entries = AuditEntry.objects.filter(job_seeker_id=obj.pk).select_related("actor").order_by("-at", "-id")
+        page = Paginator(entries, HISTORY_PER_PAGE).get_page(request.GET.get("p"))
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("History of %(person)s") % {"person": obj},
+            "subtitle": None,
+            "object": obj,
+            "opts": self.model._meta,
+            "module_name": str(self.model._meta.verbose_name_plural),
+            "page": page,
+            "entries": readable(page.object_list),
+            "preserved_filters": self.get_preserved_filters(request),
+            **(extra_context or {}),
+        }
+        request.current_app = self.admin_site.name
+        record_reads(
+            user=request.user, channel=ReadAccess.Channel.ADMIN, endpoint=request.path, job_seeker_ids=[obj.pk]
         )
-        everything = reverse("admin:trajectories_auditentry_changelist") + f"?job_seeker_id={obj.pk}"
-        return format_html(
-            "<table><thead><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr></thead>"
-            '<tbody>{}</tbody></table><p><a href="{}">{}</a></p>',
-            _("when"),
-            _("who"),
-            _("operation"),
-            _("record"),
-            _("what"),
-            rows,
-            everything,
-            _("The whole audit trail of this person"),
-        )
+        return TemplateResponse(request, self.object_history_template, context)
 
     def perform_save(self, actor, cleaned, changed, instance):
         if instance is None:
@@ -178,12 +202,4 @@ class JobSeekerAdmin(ReadAuditAdminMixin, ScopedAdmin):
         services.job_seeker_delete(actor=actor, job_seeker=instance)
 
 
-def describe_changes(changes: dict) -> str:
-    """`{"outflow_on": [null, "2024-05-01"]}` as `outflow_on: — → 2024-05-01`."""
-    if not isinstance(changes, dict):
-        return ""
-    return "; ".join(
-        f"{field}: {'—' if pair[0] is None else pair[0]} → {'—' if pair[1] is None else pair[1]}"
-        for field, pair in changes.items()
-        if isinstance(pair, list) and len(pair) == 2
-    )
+__all__ = ["JobSeekerAdmin", "describe_changes"]

@@ -123,6 +123,15 @@ class TrajectoryAdmin(ScopedAdmin):
     def get_inlines(self, request, obj):
         return self.inlines if obj is not None else []
 
+    def get_changeform_initial_data(self, request):
+        """`?job_seeker=<id>` (the file's "new trajectory" button) preselects the person; another
+        value is ignored rather than an error page (the field's choices are the office's people)."""
+        initial = super().get_changeform_initial_data(request)
+        value = str(initial.get("job_seeker", ""))
+        if not (value.isdigit() and len(value) <= 18):
+            initial.pop("job_seeker", None)
+        return initial
+
     def get_readonly_fields(self, request, obj=None):
         fixed = ["first_action_on", "last_action_on", "intake_office", "intake_education_level"]
         return ["job_seeker", *fixed] if obj is not None else fixed

@@ -6,7 +6,17 @@ from rest_framework import serializers
 
 from idw.api.serializers import FixedKeyMixin
 
-from ..models import Action, ActionType, Barrier, JobSeeker, Office, ResidenceStatus, Trajectory, TrajectoryStatus
+from ..models import (
+    Action,
+    ActionType,
+    Barrier,
+    CaseNote,
+    JobSeeker,
+    Office,
+    ResidenceStatus,
+    Trajectory,
+    TrajectoryStatus,
+)
 from ..validators import normalise_insz, validate_insz
 
 
@@ -79,6 +89,8 @@ class JobSeekerSerializer(serializers.ModelSerializer):
             "office",
             "registration_channel",
             "prior_education",
+            "phone",
+            "email",
             "target_group",
             "residence_statuses",
         ]
@@ -172,3 +184,18 @@ class BarrierSerializer(serializers.ModelSerializer):
         model = Barrier
         fields = ["id", "trajectory", "barrier", "noted_on", "resolved_on"]
         extra_kwargs = {"resolved_on": {"required": False}}
+
+
+class CaseNoteSerializer(serializers.ModelSerializer):
+    job_seeker = ScopedPrimaryKeyRelatedField(queryset=JobSeeker.objects.all())
+    author = serializers.SerializerMethodField()
+    text = serializers.CharField(max_length=4000)
+
+    class Meta:
+        model = CaseNote
+        fields = ["id", "job_seeker", "written_at", "author", "text"]
+        read_only_fields = ["written_at"]
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_author(self, obj) -> str | None:
+        return obj.author.username if obj.author_id else None

@@ -10,5 +10,6 @@ router.register("jobseekers", views.JobSeekerViewSet)
 router.register("trajectories", views.TrajectoryViewSet)
 router.register("actions", views.ActionViewSet)
 router.register("barriers", views.BarrierViewSet)
+router.register("case-notes", views.CaseNoteViewSet)
 
 urlpatterns = [*router.urls, path("imports/", include("trajectories.imports.urls"))]

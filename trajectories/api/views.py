@@ -9,12 +9,13 @@ from idw.api.viewsets import ReferenceViewSet, ScopedMixin, ServiceWriteMixin
 from privacy.read_audit import ReadAuditMixin
 
 from .. import selectors, services
-from ..filters import ActionFilter, BarrierFilter, JobSeekerFilter, TrajectoryFilter
-from ..models import Action, ActionType, Barrier, JobSeeker, Office, ResidenceStatus, Trajectory
+from ..filters import ActionFilter, BarrierFilter, CaseNoteFilter, JobSeekerFilter, TrajectoryFilter
+from ..models import Action, ActionType, Barrier, CaseNote, JobSeeker, Office, ResidenceStatus, Trajectory
 from .serializers import (
     ActionSerializer,
     ActionTypeSerializer,
     BarrierSerializer,
+    CaseNoteSerializer,
     EmploymentSpellSerializer,
     JobSeekerSerializer,
     OfficeSerializer,
@@ -146,3 +147,23 @@ class BarrierViewSet(CaseViewSet, viewsets.ModelViewSet):
 
     def perform_destroy(self, instance):
         services.barrier_delete(actor=self.request.user, barrier=instance)
+
+
+class CaseNoteViewSet(ReadAuditMixin, CaseViewSet, viewsets.ModelViewSet):
+    """Case notes (dossiernota's) in a job seeker's file: personal data, so every read is in the read audit.
+    Only a note's author (or admin) changes or deletes it (403 for another mediator of the office)."""
+
+    read_audit_person = "job_seeker_id"
+
+    queryset = CaseNote.objects.select_related("author").order_by("id")
+    serializer_class = CaseNoteSerializer
+    filterset_class = CaseNoteFilter
+
+    def perform_service_create(self, serializer):
+        return services.case_note_create(actor=self.request.user, **serializer.validated_data)
+
+    def perform_service_update(self, serializer, instance):
+        return services.case_note_update(actor=self.request.user, case_note=instance, **serializer.validated_data)
+
+    def perform_destroy(self, instance):
+        services.case_note_delete(actor=self.request.user, case_note=instance)
