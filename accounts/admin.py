@@ -1,12 +1,34 @@
 """Users with their role, and API keys (stored hashed: the clear key is shown once, on creation)."""
 
 from django.contrib import admin, messages
+from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from .login_limit import BLOCKED, LoginBlocked, authenticate_limited
 from .models import ApiKey, User
+
+
+class LimitedAdminAuthenticationForm(AdminAuthenticationForm):
+    """The admin's login under the same failed-login limit as /login/ (accounts.login_limit)."""
+
+    def clean(self):
+        username, password = self.cleaned_data.get("username"), self.cleaned_data.get("password")
+        if username is not None and password:
+            try:
+                self.user_cache = authenticate_limited(self.request, username=username, password=password)
+            except LoginBlocked:
+                raise ValidationError(BLOCKED, code="blocked") from None
+            if self.user_cache is None:
+                raise self.get_invalid_login_error()
+            self.confirm_login_allowed(self.user_cache)
+        return self.cleaned_data
+
+
+admin.site.login_form = LimitedAdminAuthenticationForm
 
 
 class ApiKeyInline(admin.TabularInline):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django import forms
-from django.contrib.auth import authenticate, login, logout
+from django.contrib.auth import login, logout
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
@@ -15,12 +15,11 @@ from django.views.decorators.debug import sensitive_post_parameters
 
 from idw.pages import page_language
 
-from .login_limit import login_blocked, login_failed, login_succeeded
+from .login_limit import BLOCKED, LoginBlocked, authenticate_limited, client_address, login_blocked
 from .models import Role
 
 # One message for a wrong password and for a user without a role: it does not say which.
 INVALID = _("Unknown user name or wrong password, or no access to IDW.")
-BLOCKED = _("Too many failed attempts. Try again in 15 minutes.")
 
 
 class LoginForm(forms.Form):
@@ -42,10 +41,6 @@ def _has_role(user) -> bool:
     return user.is_active and user.effective_role in Role.values
 
 
-def _address(request: HttpRequest) -> str:
-    return request.META.get("REMOTE_ADDR", "")
-
-
 @sensitive_post_parameters("password")
 @page_language
 @csrf_protect
@@ -57,17 +52,19 @@ def login_view(request: HttpRequest) -> HttpResponse:
     error, status = None, 200
     form = LoginForm(request.POST or None)
     if request.method == "POST":
-        username = request.POST.get("username", "")[:150]
-        if login_blocked(username=username, address=_address(request)):
-            error, status = BLOCKED, 429
-        elif form.is_valid():
-            user = authenticate(request, username=form.cleaned_data["username"], password=form.cleaned_data["password"])
+        # The form first: a password over its length is never hashed.
+        if form.is_valid():
+            credentials = form.cleaned_data
+            try:
+                user = authenticate_limited(request, username=credentials["username"], password=credentials["password"])
+            except LoginBlocked:
+                user, error, status = None, BLOCKED, 429
             if user is not None and _has_role(user):
                 login(request, user)
-                login_succeeded(username=username, address=_address(request))
                 return HttpResponseRedirect(next_url or landing_url(user))
-            login_failed(username=username, address=_address(request))
-            error = INVALID
+            error = error or INVALID
+        elif login_blocked(username=request.POST.get("username", "")[:150], address=client_address(request)):
+            error, status = BLOCKED, 429
         else:
             error = INVALID
     elif request.user.is_authenticated and _has_role(request.user) and not next_url:

@@ -345,6 +345,12 @@ IDW_RATES = {
     "imports": env_rate("IDW_RATE_IMPORTS", "60/min"),
     "default": env_rate("IDW_RATE_DEFAULT", "1200/min"),
 }
+# Failed logins (/login/ and /admin/login/, accounts/login_limit.py): a user name (an address)
+# with this many failures inside the window is locked for IDW_LOGIN_LOCK_SECONDS.
+IDW_LOGIN_MAX_FAILURES = env_int("IDW_LOGIN_MAX_FAILURES", 10, minimum=1)
+IDW_LOGIN_MAX_FAILURES_PER_ADDRESS = env_int("IDW_LOGIN_MAX_FAILURES_PER_ADDRESS", 20, minimum=1)
+IDW_LOGIN_WINDOW_SECONDS = env_int("IDW_LOGIN_WINDOW_SECONDS", 15 * 60, minimum=1)
+IDW_LOGIN_LOCK_SECONDS = env_int("IDW_LOGIN_LOCK_SECONDS", 15 * 60, minimum=1)
 IDW_REQUIRE_SERVICES = env_bool("IDW_REQUIRE_SERVICES", False)
 # Webhooks (partners): targets on loopback/private/link-local addresses (and
 # plain http) only when this is on (development, tests); the outbound timeout.
@@ -359,7 +365,12 @@ SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0 if DEBUG else 31536000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
 SECURE_HSTS_PRELOAD = not DEBUG
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Behind a reverse proxy (IDW_TRUSTED_PROXY=1) that sets X-Forwarded-Proto and appends the
+# client to X-Forwarded-For, those headers are believed; otherwise anyone could send them.
+IDW_TRUSTED_PROXY = env_bool("IDW_TRUSTED_PROXY", False)
+if IDW_TRUSTED_PROXY:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    REST_FRAMEWORK["NUM_PROXIES"] = 1
 
 LOGGING = {
     "version": 1,

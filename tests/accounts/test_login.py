@@ -1,10 +1,10 @@
 """/login/ and /logout/ (ui.md "Login"): every role lands where its work is; one message for every refusal."""
 
 import pytest
+from django.conf import settings
 from django.core.cache import cache
 from django.test import Client
 
-from accounts import login_limit
 from accounts.models import Role
 from tests import factories
 
@@ -87,7 +87,7 @@ def test_next_is_followed_only_on_this_site():
 @pytest.mark.django_db
 def test_failed_logins_are_rate_limited_per_user_name():
     u = user(Role.REPORTING)
-    for _ in range(login_limit.MAX_FAILURES):
+    for _ in range(settings.IDW_LOGIN_MAX_FAILURES):
         assert post(Client(), u.username, "wrong").status_code == 200
     # Now even the right password is refused, from another address too, until the window passes.
     refused = post(Client(REMOTE_ADDR="10.0.0.9"), u.username)
@@ -116,7 +116,7 @@ def test_the_browsable_apis_401_links_to_the_login_page():
 @pytest.mark.django_db
 def test_failed_logins_are_rate_limited_per_address():
     u = user(Role.REPORTING)
-    for i in range(login_limit.MAX_FAILURES_PER_ADDRESS):
+    for i in range(settings.IDW_LOGIN_MAX_FAILURES_PER_ADDRESS):
         post(Client(REMOTE_ADDR="10.0.0.7"), f"guess{i}", "wrong")
     assert post(Client(REMOTE_ADDR="10.0.0.7"), u.username).status_code == 429
     assert post(Client(REMOTE_ADDR="10.0.0.8"), u.username).status_code == 302

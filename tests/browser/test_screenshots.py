@@ -28,7 +28,7 @@ def demo():
 
     app.conf.task_always_eager = True
     start = (datetime.date.today() - datetime.timedelta(days=6 * 365)).isoformat()
-    call_command("demo", "--scale", "0.0003", "--start", start, stdout=io.StringIO())
+    call_command("demo", "--scale", "0.0003", "--start", start, "--force-insecure-demo", stdout=io.StringIO())
 
 
 def test_screenshots_of_the_main_pages(page, demo):

@@ -24,7 +24,10 @@ KEY_LINE = re.compile(r"^(demo-\w+)\s+(\S+)\s+(\w+)\s+(\S+)\s+(\S{40,})$")
 def run_demo(*extra) -> str:
     out = io.StringIO()
     with TestCase.captureOnCommitCallbacks(execute=True):  # the indicator run is enqueued on commit
-        call_command("demo", "--scale", "0.0001", "--start", DEMO_START, *extra, stdout=out, stderr=out)
+        # Tests run with DEBUG off: the guard's flag (tested in tests/accounts/test_demo_guard.py).
+        call_command(
+            "demo", "--scale", "0.0001", "--start", DEMO_START, "--force-insecure-demo", *extra, stdout=out, stderr=out
+        )
     return out.getvalue()
 
 

@@ -10,10 +10,12 @@ users and prints new keys (earlier keys stay valid until revoked).
 import datetime
 
 from django.apps import apps
+from django.conf import settings
+from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import FieldError
 from django.core.management import call_command
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.db.models import Count
 
@@ -47,8 +49,14 @@ class Command(BaseCommand):
         )
         parser.add_argument("--host", default="http://127.0.0.1:8000", help="base URL for the curl examples")
         parser.add_argument("--no-indicators", action="store_true", help="skip the indicator run")
+        parser.add_argument(
+            "--force-insecure-demo",
+            action="store_true",
+            help="run with DEBUG off too (a demo server on a closed network); never where real users exist",
+        )
 
-    def handle(self, *args, scale, seed, start, host, no_indicators, **options):
+    def handle(self, *args, scale, seed, start, host, no_indicators, force_insecure_demo, **options):
+        refuse_unsafe_demo(force=force_insecure_demo)
         from trajectories.models import JobSeeker
         from trajectories.services import today
 
@@ -116,6 +124,29 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Indicators: run {run.pk} {getattr(run, 'status', '')} (as of {as_of}); "
             "GET /api/v1/reporting/indicators/ with the reporting key."
+        )
+
+
+def refuse_unsafe_demo(*, force: bool) -> None:
+    """The demo makes a superuser with a published password: only on a development database (issue 16).
+
+    DEBUG off means production unless `--force-insecure-demo` says otherwise; a
+    database with any user the demo did not make is a real one, whatever the flags.
+    """
+    real = User.objects.exclude(username__in=[name for name, _role in DEMO_USERS]).exclude(
+        # The synthetic data's mediators (reporting/synthetic.py) cannot log in.
+        username__startswith="synth-",
+        password__startswith=UNUSABLE_PASSWORD_PREFIX,
+    )
+    if real.exists():
+        raise CommandError(
+            f"Refusing to run the demo: this database has {real.count()} user(s) that the demo did not create, "
+            f"and the demo would add a superuser with the published password {DEMO_PASSWORD!r}."
+        )
+    if not settings.DEBUG and not force:
+        raise CommandError(
+            "Refusing to run the demo with DEBUG off: it creates a superuser with a published password. "
+            "Set DEBUG=1, or pass --force-insecure-demo on a server no one else can reach."
         )
 
 
