@@ -17,3 +17,11 @@ class PartnersConfig(AppConfig):
         hooks.register_created(services.referrals_register)
         hooks.register_update_guard(services.guard_trajectory_update)
         hooks.register_delete_guard(services.guard_trajectory_delete)
+
+        # A person's erasure tells the partners that referred them, and
+        # scrubs the person from the outbox (docs/privacy.md).
+        from privacy.persons import person_erased
+
+        from .webhooks import on_person_erased
+
+        person_erased.connect(on_person_erased, dispatch_uid="partners.webhooks.on_person_erased")

@@ -272,7 +272,11 @@ class WebhookEvent(models.Model):
     Its id is the `webhook-id` header, the same on every retry."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    referral = models.ForeignKey(Referral, related_name="webhook_events", on_delete=models.CASCADE)
+    # A plain id, not a foreign key: the outbox outlives a referral that a
+    # person's erasure deletes (privacy.persons), so that the partner is still
+    # told `referral.person_erased`; the payloads are scrubbed of personal
+    # data by then (webhooks.webhook_events_person_erased).
+    referral_id = models.UUIDField(_("referral"), db_index=True)
     type = models.CharField(_("type"), max_length=32, choices=WebhookEventType.choices)
     payload = models.JSONField(_("payload"))
     created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
@@ -297,7 +301,7 @@ class WebhookDelivery(models.Model):
 
     webhook = models.ForeignKey(Webhook, related_name="deliveries", on_delete=models.CASCADE)
     event = models.ForeignKey(WebhookEvent, related_name="deliveries", on_delete=models.CASCADE)
-    referral = models.ForeignKey(Referral, related_name="+", on_delete=models.CASCADE, db_index=False)
+    referral_id = models.UUIDField(_("referral"))  # a plain id, as the event's
     status = models.CharField(_("status"), max_length=10, choices=DeliveryStatus.choices, default="pending")
     attempts = models.PositiveIntegerField(_("attempts"), default=0)
     last_status_code = models.PositiveIntegerField(_("last status code"), null=True, blank=True)
@@ -314,7 +318,7 @@ class WebhookDelivery(models.Model):
         ordering = ["id"]
         indexes = [
             models.Index(fields=["status", "next_attempt_at"]),
-            models.Index(fields=["referral", "webhook", "status", "id"]),
+            models.Index(fields=["referral_id", "webhook", "status", "id"], name="partners_we_referra_d6b84d_idx"),
         ]
 
     def __str__(self) -> str:

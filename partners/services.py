@@ -819,8 +819,10 @@ def referrals_erase_person_data(*, now: datetime.datetime | None = None, batch_s
             for pk, referred, updated, _partner in rows
         ],
     )
-    from .webhooks import subscribed_webhooks, webhook_events_record
+    from .webhooks import RETENTION_ERASED, subscribed_webhooks, webhook_events_record, webhook_payloads_scrub
 
+    # The earlier events' payloads lose the person too (the outbox keeps no copy of it).
+    webhook_payloads_scrub(referral_ids=ids, fields=RETENTION_ERASED)
     erased = WebhookEventType.PERSON_ERASED
     hooks = subscribed_webhooks(partner_ids={partner for *_row, partner in rows}, type=erased)
     if hooks:  # the outbox, in this transaction

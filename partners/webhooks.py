@@ -202,6 +202,55 @@ def webhook_events_record(*, referrals: Iterable[Referral], type: str, hooks: di
     return len(ids)
 
 
+# Erasure --------------------------------------------------------------------------------
+
+# What in a referral's representation is about the person: `person` goes with
+# the retention rule (the referral stays); a person's erasure (GDPR art. 17,
+# privacy.persons) deletes the referral and takes the rest with it. The
+# outbox keeps the referral's id, partner, external_id, dates and statuses:
+# what the partner needs to find and erase its own copy.
+RETENTION_ERASED = ("person",)
+PERSON_ERASED_FIELDS = ("person", "reason", "rejection_note", "job_seeker", "residence_status")
+
+
+def _scrubbed(payload: dict, fields: tuple[str, ...]) -> dict:
+    referral = payload.get("data", {}).get("referral")
+    if not isinstance(referral, dict):
+        return payload
+    return {**payload, "data": {**payload["data"], "referral": {**referral, **dict.fromkeys(fields)}}}
+
+
+def webhook_payloads_scrub(*, referral_ids: Iterable, fields: tuple[str, ...] = PERSON_ERASED_FIELDS) -> int:
+    """Remove `fields` from the payloads of every event of these referrals (pending deliveries
+    then send the scrubbed payload; delivered ones are kept as a log without the person)."""
+    events = list(WebhookEvent.objects.filter(referral_id__in=list(referral_ids)).only("pk", "payload"))
+    for event in events:
+        event.payload = _scrubbed(event.payload, fields)
+    WebhookEvent.objects.bulk_update(events, ["payload"], batch_size=500)
+    return len(events)
+
+
+def webhook_events_person_erased(*, referral_ids: Iterable) -> int:
+    """A person's erasure, in its transaction and before the referrals are deleted:
+    the earlier events of their referrals lose the person, and each partner that
+    referred them and subscribed gets `referral.person_erased` with the referral
+    as it was, without the person. The events outlive the referral (plain ids)."""
+    ids = list(referral_ids)
+    webhook_payloads_scrub(referral_ids=ids)
+    referrals = list(Referral._base_manager.filter(pk__in=ids).order_by("id"))
+    now = timezone.now()
+    for referral in referrals:  # in memory only: the erasure deletes the rows
+        referral.person = referral.reason = referral.rejection_note = referral.residence_status = None
+        referral.job_seeker_id = None
+        referral.updated_at = now
+    return webhook_events_record(referrals=referrals, type=WebhookEventType.PERSON_ERASED)
+
+
+def on_person_erased(sender, *, referrals, **kwargs) -> None:
+    """Receiver of privacy.persons.person_erased (connected in PartnersConfig.ready)."""
+    webhook_events_person_erased(referral_ids=[pk for _partner, pk in referrals])
+
+
 def _enqueue(ids: list[int]) -> None:
     from .tasks import deliver_webhook
 

@@ -7,7 +7,7 @@ depth (residence statuses, trajectories, actions, screenings, scores, the
 actions' competences, referrals, and whatever model is added later with a
 foreign key to one of them). Tables that name the person by a plain id
 (audit trail, change records, read audit, the indicator runs' trajectory
-facts) and the admin's log entries of those rows are added to it.
+facts, the partners' webhook outbox) and the admin's log entries of those rows are added to it.
 """
 
 import datetime
@@ -27,10 +27,15 @@ from django.utils import timezone
 
 from .models import Erasure, ReadAccess
 
-# Sent inside the erasure's transaction, with `referrals` (a list of (partner_id, referral_id)):
-# the partners app may tell a partner system that the person of its referrals was erased
-# (webhook event `referral.person_erased`).
+# Sent inside the erasure's transaction, before any row is removed, with
+# `referrals` (a list of (partner_id, referral_id)): the partners app tells the
+# partner systems that the person of their referrals was erased (webhook event
+# `referral.person_erased`) and scrubs the person from its outbox.
 person_erased = Signal()
+# The partners' outbox names a referral by a plain id and outlives it: the
+# receiver of `person_erased` scrubs it, the erasure does not delete it (the
+# `referral.person_erased` event still has to be delivered).
+OUTBOX = ("partners.WebhookEvent", "partners.WebhookDelivery")
 
 JOB_SEEKER = "trajectories.JobSeeker"
 TRAJECTORY = "trajectories.Trajectory"
@@ -130,6 +135,8 @@ def _by_id_filters(holdings: Holdings):
     yield ChangeRecord, Q(job_seeker_id=person) | Q(trajectory_id__in=trajectories) | by_row
     yield ReadAccess, Q(job_seeker_id=person) | Q(referral_id__in=holdings.pks(Referral))
     yield TrajectoryFact, Q(job_seeker_id=person) | Q(trajectory_id__in=trajectories)
+    for label in OUTBOX:
+        yield apps.get_model(label), Q(referral_id__in=holdings.pks(Referral))
     log = Q(pk__in=[])
     for model, pks in holdings.rows.items():
         if model._meta.auto_created:
@@ -204,6 +211,9 @@ def person_erase(*, insz: str, reason: str, by: str) -> Erasure:
     the read audit (removed) and the admin's log (removed) go too. A
     deletion change record without personal values is left for every removed
     row, so that the next incremental run recomputes the periods it counted.
+    The partners' webhook outbox is kept, scrubbed by the receiver of
+    `person_erased` (sent before any row goes), which also tells the
+    referring partners.
     """
     from trajectories.changes import snapshot
 
@@ -241,8 +251,11 @@ def person_erase(*, insz: str, reason: str, by: str) -> Erasure:
         partner_referrals = list(
             Referral._base_manager.filter(pk__in=holdings.pks(Referral)).values_list("partner_id", "pk")
         )
+        # While the referrals are still there: the partners are told, the outbox scrubbed.
+        person_erased.send(sender=Erasure, referrals=partner_referrals)
+        kept = {ChangeRecord, *(apps.get_model(label) for label in OUTBOX)}
         for model, condition in _by_id_filters(holdings):
-            if model is ChangeRecord:
+            if model in kept:
                 continue
             counts[model._meta.label_lower] = model._base_manager.filter(condition)._raw_delete(model._base_manager.db)
         # Children first; the foreign keys are checked at commit, when every row of the person is gone.
@@ -254,7 +267,6 @@ def person_erase(*, insz: str, reason: str, by: str) -> Erasure:
                 )
         ChangeRecord.objects.bulk_create(deletions, batch_size=500)
         erasure = Erasure.objects.create(by=by, reason=reason, person_hash=person_hash(holdings.insz), counts=counts)
-        person_erased.send(sender=Erasure, erasure=erasure, referrals=partner_referrals)
     return erasure
 
 

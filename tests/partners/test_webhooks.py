@@ -7,6 +7,7 @@ import base64
 import datetime
 import hashlib
 import hmac
+import io
 import json
 import threading
 import time
@@ -335,3 +336,82 @@ def test_nothing_is_lost_when_the_broker_is_down(
     assert tasks.sweep_webhook_deliveries() == 1
     assert WebhookDelivery.objects.get().status == "delivered"
     assert len(receiver.requests) == 1
+
+
+def _outbox_text() -> str:
+    """Every text the outbox holds, as the database stores it."""
+    rows = [json.dumps(e) for e in WebhookEvent.objects.values_list("payload", flat=True)]
+    rows += [str(r) for r in WebhookDelivery.objects.values_list("last_error", flat=True)]
+    return "\n".join(rows)
+
+
+def test_a_persons_erasure_tells_the_partner_and_scrubs_the_outbox(
+    hook, partner_api, post_referral, mediator, office, receiver, django_capture_on_commit_callbacks
+):
+    """erase_person: `referral.person_erased` to the partner that referred them, after the earlier
+    events and in order; no INSZ or name left in the outbox; the events outlive the deleted referral."""
+    from django.core.management import call_command
+
+    from tests.partners.conftest import FULL_PERSON
+    from trajectories.models import JobSeeker
+
+    body = referral_body("wh-erase", person=FULL_PERSON, reason="Amal Haddad vroeg hulp")
+    referral_id = post_referral(body).json()["id"]
+    receiver.plan = [500]  # the acceptance's event is still pending when the erasure comes
+    with django_capture_on_commit_callbacks(execute=True):
+        r = mediator.post(f"/api/v1/referrals/{referral_id}/accept/", {"office": office.code, "on": "2024-03-02"})
+    assert r.status_code == 200, r.json()
+    assert FULL_PERSON["insz"] in _outbox_text()
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("erase_person", FULL_PERSON["insz"], reason="request 17", by="dpo", stdout=io.StringIO())
+    assert not Referral.objects.exists() and not JobSeeker.objects.exists()
+    # Nothing of the person in any event or delivery, the pending one included.
+    text = _outbox_text()
+    for value in (FULL_PERSON["insz"], "Amal", "Haddad", "1990-05-17", FULL_PERSON["email"], FULL_PERSON["phone"]):
+        assert value not in text
+    assert len(receiver.requests) == 1  # the erasure's event waits for the pending one
+    webhooks.webhook_deliveries_sweep(now=later(seconds=31))
+    first, accepted, erased = receiver.requests
+    assert all(verify(hook["secret"], r["headers"], r["body"]) for r in receiver.requests)
+    assert json.loads(first["body"])["data"]["referral"]["person"]["insz"] == FULL_PERSON["insz"]  # before
+    accepted, erased = json.loads(accepted["body"]), json.loads(erased["body"])
+    assert (accepted["type"], accepted["data"]["referral"]["status"]) == ("referral.status_changed", "accepted")
+    assert accepted["data"]["referral"]["person"] is None and accepted["data"]["referral"]["job_seeker"] is None
+    assert erased["type"] == "referral.person_erased"
+    referral = erased["data"]["referral"]
+    assert (referral["id"], referral["external_id"], referral["partner"]) == (referral_id, "wh-erase", "atlas")
+    assert (referral["person"], referral["reason"], referral["job_seeker"]) == (None, None, None)
+    assert [h["status"] for h in referral["status_history"]] == ["received", "accepted"]
+    # The partner still sees its deliveries, all delivered.
+    data = partner_api.get("/api/v1/webhook-deliveries/").json()
+    assert [(d["type"], d["status"]) for d in data["results"]] == [
+        ("referral.status_changed", "delivered"),
+        ("referral.person_erased", "delivered"),
+    ]
+
+
+def test_an_erasure_tells_only_the_partners_that_referred_the_person(
+    hook, post_referral, other_partner_api, make_client, django_capture_on_commit_callbacks
+):
+    from django.core.management import call_command
+
+    other = other_partner_api.post("/api/v1/webhooks/", {"url": hook["url"]}, format="json")
+    assert other.status_code == 201
+    post_referral(referral_body("mine", n=1))
+    post_referral(referral_body("someone-else", n=2))
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("erase_person", referral_body(n=1)["person"]["insz"], reason="r", stdout=io.StringIO())
+    erased = WebhookEvent.objects.filter(type="referral.person_erased")
+    assert [e.payload["data"]["referral"]["external_id"] for e in erased] == ["mine"]
+    assert list(WebhookDelivery.objects.values_list("webhook_id", flat=True)) == [hook["id"]]
+    assert Referral.objects.get().external_id == "someone-else"
+
+
+def test_retention_erasure_scrubs_the_earlier_payloads(hook, referral_id, mediator, receiver, settings):
+    mediator.post(f"/api/v1/referrals/{referral_id}/reject/", {"reason": "other", "note": "belde niet terug"})
+    assert "Haddad" in _outbox_text()
+    assert services.referrals_erase_person_data(now=later(days=settings.IDW_REFERRAL_RETENTION_DAYS + 1)) == 1
+    assert "Haddad" not in _outbox_text()
+    # The retention rule erases the person only; the referral and its note stay.
+    rejected = WebhookEvent.objects.get(type="referral.status_changed").payload["data"]["referral"]
+    assert (rejected["person"], rejected["rejection_note"]) == (None, "belde niet terug")
