@@ -510,9 +510,14 @@ class EmploymentSpell(models.Model):
     `sd1.durable_work`.
     """
 
-    external_id = models.CharField(_("declaration id"), max_length=64, unique=True)
+    external_id = models.CharField(_("declaration id"), max_length=64)
+    # No index of its own: (job_seeker, started_on) below serves it, and every index costs the import.
     job_seeker = models.ForeignKey(
-        JobSeeker, verbose_name=_("job seeker"), related_name="employment_spells", on_delete=models.CASCADE
+        JobSeeker,
+        verbose_name=_("job seeker"),
+        related_name="employment_spells",
+        on_delete=models.CASCADE,
+        db_index=False,
     )
     kind = models.CharField(_("kind"), max_length=16, choices=EmploymentKind.choices)
     started_on = models.DateField(_("start"))
@@ -531,7 +536,9 @@ class EmploymentSpell(models.Model):
             models.CheckConstraint(
                 condition=Q(ended_on__isnull=True) | Q(ended_on__gte=F("started_on")),
                 name="employment_spell_ordered_dates",
-            )
+            ),
+            # A constraint rather than `unique=True`: no second (LIKE) index on PostgreSQL.
+            models.UniqueConstraint(fields=["external_id"], name="employment_spell_unique_external_id"),
         ]
         indexes = [models.Index(fields=["job_seeker", "started_on"])]
 

@@ -90,6 +90,26 @@ def test_every_write_leaves_change_records_and_audit_entries(integration, person
     assert all(a.actor_id == integration.user.pk for a in audit)
 
 
+def test_a_create_records_the_row_and_its_field_diff_exactly(integration, person):
+    # PostgreSQL writes creates in one COPY-fed statement, SQLite row by row: the records must be the same.
+    post(integration, spell(person, "D9"))
+    row = EmploymentSpell.objects.get(external_id="D9")
+    record = ChangeRecord.objects.get(model="trajectories.employmentspell")
+    after = {
+        "id": row.pk,
+        "external_id": "D9",
+        "job_seeker_id": person.pk,
+        "kind": "employee",
+        "started_on": "2023-03-01",
+        "ended_on": None,
+        "employer_enterprise_number": ENTERPRISE,
+    }
+    assert (record.row_id, record.job_seeker_id, record.before, record.after) == (str(row.pk), person.pk, None, after)
+    audit = AuditEntry.objects.get(model="trajectories.employmentspell")
+    assert (audit.row_id, audit.job_seeker_id, audit.operation) == (str(row.pk), person.pk, "create")
+    assert audit.changes == {k: [None, v] for k, v in after.items() if v is not None}
+
+
 def test_items_apply_in_order_within_one_request(integration, person):
     body = post(
         integration,
