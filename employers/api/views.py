@@ -1,6 +1,6 @@
 """ViewSets of the employers app: they declare; services decide."""
 
-from django.db.models import Prefetch
+from django.db.models import F, Prefetch
 from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
@@ -65,6 +65,7 @@ class EmployerViewSet(ScopedMixin, ServiceWriteMixin, viewsets.ModelViewSet):
 
 
 class ScreeningViewSet(
+    ReadAuditMixin,
     ScopedMixin,
     ServiceWriteMixin,
     mixins.ListModelMixin,
@@ -74,9 +75,15 @@ class ScreeningViewSet(
 ):
     """Technical screenings (TD2.1): created and read, never changed (other methods 405)."""
 
-    queryset = CompetenceScreening.objects.prefetch_related(
-        Prefetch("scores", queryset=CompetenceScore.objects.order_by("competence_id"))
-    ).order_by("id")
+    # A screening scores a person: a read of that person (the id comes with the row).
+    read_audit_person = "audited_person_id"
+    queryset = (
+        CompetenceScreening.objects.prefetch_related(
+            Prefetch("scores", queryset=CompetenceScore.objects.order_by("competence_id"))
+        )
+        .annotate(audited_person_id=F("action__trajectory__job_seeker_id"))
+        .order_by("id")
+    )
     serializer_class = ScreeningSerializer
     filterset_class = ScreeningFilter
     read_roles = write_roles = frozenset({Role.MEDIATOR})

@@ -71,6 +71,36 @@ def test_detail_competences_and_trajectories_are_reads(mediator, people):
         assert ReadAccess.objects.filter(endpoint=path, job_seeker_id=person.pk).count() == 1, path
 
 
+def test_actions_barriers_screenings_and_employment_are_reads_of_their_person(mediator, people):
+    from employers.models import CompetenceScreening
+    from trajectories.models import Barrier, EmploymentSpell
+
+    person, other = people[0], people[1]
+    trajectory = factories.TrajectoryFactory(job_seeker=person)
+    act = factories.ActionFactory(trajectory=trajectory)
+    factories.ActionFactory(trajectory=factories.TrajectoryFactory(job_seeker=other))
+    barrier = Barrier.objects.create(trajectory=trajectory, barrier="housing", noted_on=datetime.date(2020, 2, 1))
+    screening = CompetenceScreening.objects.create(
+        action=act, screened_on=datetime.date(2020, 2, 3), employer=factories.EmployerFactory()
+    )
+    EmploymentSpell.objects.create(
+        external_id="D1", job_seeker=person, kind="employee", started_on=datetime.date(2021, 1, 4)
+    )
+    for path, who in (
+        (f"/api/v1/actions/{act.pk}/", [person.pk]),
+        ("/api/v1/actions/", sorted([person.pk, other.pk])),
+        (f"/api/v1/barriers/{barrier.pk}/", [person.pk]),
+        ("/api/v1/barriers/", [person.pk]),
+        (f"/api/v1/screenings/{screening.pk}/", [person.pk]),
+        ("/api/v1/screenings/", [person.pk]),
+        (f"/api/v1/jobseekers/{person.pk}/employment/", [person.pk]),
+    ):
+        with CaptureQueriesContext(connection) as ctx:
+            assert mediator.get(path).status_code == 200, path
+        assert len(inserts(ctx.captured_queries)) == 1, path
+        assert reads(endpoint=path) == who, path
+
+
 def test_no_read_recorded_for_a_refusal_a_404_or_a_write(mediator, other_mediator, people, reporting_client):
     person = people[0]
     assert other_mediator.get(f"/api/v1/jobseekers/{person.pk}/").status_code == 404

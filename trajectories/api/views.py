@@ -1,4 +1,4 @@
-from django.db.models import Prefetch
+from django.db.models import F, Prefetch
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
@@ -115,10 +115,17 @@ class TrajectoryViewSet(ReadAuditMixin, CaseViewSet, viewsets.ModelViewSet):
         services.trajectory_delete(actor=self.request.user, trajectory=instance)
 
 
-class ActionViewSet(CaseViewSet, viewsets.ModelViewSet):
+class ActionViewSet(ReadAuditMixin, CaseViewSet, viewsets.ModelViewSet):
     """Actions within their trajectory's dates; they keep the trajectory's first/last action dates."""
 
-    queryset = Action.objects.select_related("action_type").prefetch_related("competences").order_by("id")
+    # An action tells what a person does: a read of that person (the id comes with the row, no extra query).
+    read_audit_person = "audited_person_id"
+    queryset = (
+        Action.objects.select_related("action_type")
+        .prefetch_related("competences")
+        .annotate(audited_person_id=F("trajectory__job_seeker_id"))
+        .order_by("id")
+    )
     serializer_class = ActionSerializer
     filterset_class = ActionFilter
 
@@ -132,10 +139,11 @@ class ActionViewSet(CaseViewSet, viewsets.ModelViewSet):
         services.action_delete(actor=self.request.user, action=instance)
 
 
-class BarrierViewSet(CaseViewSet, viewsets.ModelViewSet):
+class BarrierViewSet(ReadAuditMixin, CaseViewSet, viewsets.ModelViewSet):
     """Barriers (belemmeringen) on a trajectory: at most one unresolved of a kind, within the trajectory's dates."""
 
-    queryset = Barrier.objects.order_by("id")
+    read_audit_person = "audited_person_id"
+    queryset = Barrier.objects.annotate(audited_person_id=F("trajectory__job_seeker_id")).order_by("id")
     serializer_class = BarrierSerializer
     filterset_class = BarrierFilter
 
