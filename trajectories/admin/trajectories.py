@@ -14,17 +14,7 @@ from ..models import (
 from ..worklists import SCREENED_CATEGORIES
 from .base import ScopedAdmin, ServiceInline, pick
 
-ACTION_FORM_FIELDS = [
-    "action_type",
-    "started_on",
-    "ended_on",
-    "status",
-    "provider",
-    "project",
-    "employer",
-    "interpreter_used",
-    "language",
-]
+ACTION_FORM_FIELDS = services.ACTION_FIELDS
 
 
 def _save_action(actor, trajectory, cleaned, changed, instance):
@@ -84,7 +74,7 @@ class TrajectoryStatusFilter(admin.SimpleListFilter):
         return queryset
 
 
-TRAJECTORY_FORM_FIELDS = ["type", "started_on", "personal_service_on", "outflow_on", "outflow_reason"]
+TRAJECTORY_FORM_FIELDS = services.TRAJECTORY_FIELDS
 
 
 @admin.register(Trajectory)

@@ -6,6 +6,7 @@ from rest_framework import serializers
 
 from idw.api.serializers import FixedKeyMixin
 
+from .. import services
 from ..models import (
     Action,
     ActionType,
@@ -70,30 +71,8 @@ class JobSeekerSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = JobSeeker
-        fields = [
-            "id",
-            "insz",
-            "first_name",
-            "last_name",
-            "birth_date",
-            "gender",
-            "nationality",
-            "birth_nationality",
-            "country_of_birth",
-            "parent_foreign_birth_nationality",
-            "mother_tongue",
-            "dutch_level",
-            "education_level",
-            "unaccompanied_minor",
-            "municipality_nis",
-            "office",
-            "registration_channel",
-            "prior_education",
-            "phone",
-            "email",
-            "target_group",
-            "residence_statuses",
-        ]
+        # The writable fields are the service's (one table); the read shape adds what is derived.
+        fields = ["id", *services.JOB_SEEKER_FIELDS, "target_group", "residence_statuses"]
         extra_kwargs = {"unaccompanied_minor": {"required": False}}
 
     @extend_schema_field(serializers.BooleanField())
@@ -160,20 +139,7 @@ class ActionSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Action
-        fields = [
-            "id",
-            "trajectory",
-            "action_type",
-            "started_on",
-            "ended_on",
-            "status",
-            "provider",
-            "project",
-            "employer",
-            "interpreter_used",
-            "language",
-            "competences",
-        ]
+        fields = ["id", "trajectory", *services.ACTION_FIELDS, "competences"]
         extra_kwargs = {"interpreter_used": {"required": False}}
 
 
