@@ -282,6 +282,7 @@ def cohorts(request):
         request,
         ind=ind,
         name=_name(ind),
+        after_outflow=[_after_outflow(BY_CODE[code], request) for code in AFTER_OUTFLOW],
         chart=chart,
         horizons=horizons,
         years=years,
@@ -295,6 +296,29 @@ def cohorts(request):
         status_figure={"table": status_table, "always": ("horizon_months", "trajectory_type")},
     )
     return render(request, "dashboard/cohorts.html", context)
+
+
+# Whether work lasts, and who comes back: by outflow year, one line per horizon.
+AFTER_OUTFLOW = ("sd1.durable_work", "sd1.reentry")
+
+
+def _after_outflow(ind, request) -> dict:
+    """An after-outflow indicator by outflow year, one series per horizon (its always-carried dimension)."""
+    try:
+        _run, results = selectors.values_for(selectors.ValuesQuery(ind, "year"), user=request.user)
+    except selectors.NotServed:
+        results = []
+    periods, series = tables.chart_series(results, always=(), fixed=(), named=["horizon_months"])
+    for one in series:
+        one.name = _("%(months)s months after the outflow") % {"months": one.name}
+    svg = line_chart(periods, series, title=_name(ind), y_label="%", x_label=_("outflow year"), width=760, height=300)
+    table = tables.arrange(results, always=(), named=["horizon_months"])
+    table.headers = [_("%(months)s months") % {"months": h} for h in table.columns]
+    for _period, _fixed, cells in table.rows:
+        for cell in cells:
+            if cell is not None:
+                cell.extra = {"horizon_months": cell.series}  # ui.md: the always-carried dimension's hook
+    return {"ind": ind, "name": _name(ind), "svg": svg, "table": table, "always": ()}
 
 
 @dashboard_page

@@ -135,6 +135,15 @@ NL = {
     ),
     "months since intake": "maanden sinds de instroom",
     "estimate, not mature": "schatting, niet rijp",
+    "%(months)s months after the outflow": "%(months)s maanden na de uitstroom",
+    "%(months)s months": "%(months)s maanden",
+    "outflow year": "uitstroomjaar",
+    "After the outflow to work: does the work last, who comes back?": (
+        "Na de uitstroom naar werk: blijft het werk duren, wie komt terug?"
+    ),
+    "by outflow year, one line per horizon; a cohort is mature once every person has had the whole horizon": (
+        "per uitstroomjaar, één lijn per termijn; een cohort is rijp zodra iedereen de volledige termijn gehad heeft"
+    ),
 }
 
 ENTRY = re.compile(r'msgid "((?:[^"\\]|\\.)*)"\nmsgstr ""\n(?!")', re.M)

@@ -234,3 +234,38 @@ def test_the_cached_overview_is_kept_per_suppression_view_and_language(published
     assert cells_of(reporting.get("/dashboard/").content.decode())["sd1.intake"] == first
     assert "Instroom in trajecten" in reporting.get("/dashboard/").content.decode()
     assert "Intake into trajectories" in reporting.get("/dashboard/?lang=en").content.decode()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", [Role.REPORTING, Role.ADMIN])
+def test_cohort_page_shows_durable_work_and_reentry_as_the_api(region_office, compute, role):
+    from trajectories.models import EmploymentSpell
+
+    office = region_office("ANT01")
+    for i in range(6):
+        p = person(office)
+        trajectory(p, D(2022, 1, 10), outflow=D(2023, 3, 10 + i))
+        if i < 4:  # four still at work after a year, two back with the service
+            EmploymentSpell.objects.create(external_id=f"S{i}", job_seeker=p, kind="employee", started_on=D(2023, 4, 1))
+        else:
+            trajectory(p, D(2023, 7, 1))
+    compute(D(2024, 12, 15))
+    client = session_for(role)
+    shown = cells_of(client.get("/dashboard/cohorts/").content.decode())
+    for code in ("sd1.durable_work", "sd1.reentry"):
+        api = client.get(URL.format(code), {"period_type": "year"}).json()["results"]
+        assert api, code
+        expected = [
+            {"period": r["period"], "series": str(r["dimensions"]["horizon_months"]),
+             "value": "" if r["value"] is None else json.dumps(r["value"]),
+             **({"suppressed": "true"} if r["suppressed"] else {}),
+             "horizon_months": str(r["dimensions"]["horizon_months"])}
+            for r in api
+        ]  # fmt: skip
+        key = lambda c: (c["period"], int(c["series"]))  # noqa: E731
+        assert sorted(shown[code], key=key) == sorted(expected, key=key)
+    durable_2023 = {c["series"]: c for c in shown["sd1.durable_work"] if c["period"] == "2023"}
+    if role == Role.ADMIN:
+        assert durable_2023["12"]["value"] == json.dumps(66.7)  # 4 of 6
+    else:
+        assert durable_2023["12"].get("suppressed") == "true"  # 4 and 2 are below k
