@@ -345,8 +345,8 @@ def partners(request):
                     "period": r["period"],
                     "value": r["dimensions"][dim],
                     "received": tables.cell_of(r, str(r["dimensions"][dim]), ()),
-                    "accepted": stats.get("accepted"),
-                    "registered": stats.get("registered"),
+                    # A person count is never null but where it is suppressed; the target is null where none is set.
+                    "counts": [(m, stats.get(m)) for m in ("accepted", "registered", "expired")],
                     "target": stats.get("target"),
                     "rate": tables.cell_of(rate_of[key], str(r["dimensions"][dim]), ()) if key in rate_of else None,
                 }

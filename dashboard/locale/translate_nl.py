@@ -110,6 +110,7 @@ NL = {
     "per partner kind": "per soort partner",
     "received": "ontvangen",
     "accepted": "aanvaard",
+    "expired": "verlopen",
     "registered": "ingeschreven",
     "agreement target": "streefcijfer van de overeenkomst",
     "registration rate": "inschrijvingsgraad",

@@ -269,3 +269,36 @@ def test_cohort_page_shows_durable_work_and_reentry_as_the_api(region_office, co
         assert durable_2023["12"]["value"] == json.dumps(66.7)  # 4 of 6
     else:
         assert durable_2023["12"].get("suppressed") == "true"  # 4 and 2 are below k
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", [Role.REPORTING, Role.ADMIN])
+def test_partner_page_shows_expired_referrals_and_suppresses_small_counts(make_client, compute, settings, role):
+    from partners import services as partner_services
+    from trajectories.validators import make_insz
+
+    settings.IDW_REFERRAL_EXPIRY_DAYS = 60
+    partner = factories.PartnerFactory(code="agii", kind="integration_agency")
+    client = make_client("partner", partner=partner)
+    for n in range(1, 9):
+        person_ = {
+            "insz": make_insz(D(1990, 5, 17), n),
+            "first_name": "A",
+            "last_name": "B",
+            "birth_date": "1990-05-17",
+        }
+        body = {"external_id": f"x{n}", "referred_on": "2024-01-05", "person": person_}
+        assert client.post("/api/v1/referrals/", body, format="json").status_code == 201
+    first = partner_services.Referral.objects.order_by("pk").first()
+    make_client("admin").post(f"/api/v1/referrals/{first.pk}/reject/", {"reason": "other", "on": "2024-01-07"})
+    assert partner_services.referrals_expire(on=D(2024, 8, 1)) == 7
+    compute(D(2024, 6, 30))
+    page = session_for(role).get("/dashboard/partners/").content.decode()
+    section = page[page.index('data-breakdown="partner"') :]
+    start = section.index('data-period="2024"')
+    row = section[start : section.index("</tr>", start)]
+    assert 'data-measure="expired" data-value="7"' in row  # seven of eight expired: above k for everyone
+    assert 'data-measure="accepted" data-value="0"' in row  # zero is never suppressed
+    kinds = page[page.index('data-breakdown="partner_kind"') : page.index('data-breakdown="partner"')]
+    assert "partner_kind" not in re.findall(r'<th scope="col">([^<]*)</th>', kinds)  # dimensions by their labels
+    assert "<td>integration_agency</td>" not in kinds
