@@ -21,7 +21,7 @@ import time
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
-from . import ingest, procs
+from . import dashboard, ingest, procs
 from .load import request_json, run_load
 
 RESULTS = Path(__file__).resolve().parent / "results"
@@ -234,6 +234,12 @@ def main() -> None:
             values_304_rps_ratio=round(not_modified.rps / hello.rps, 3),
             values_304_p99_ms=round(not_modified.p99, 2),
             load_failures=hello.failures + values.failures + not_modified.failures,
+        )
+
+        result.update(
+            dashboard.measure(
+                args.port, "bench-reporting", concurrency=CONCURRENCY, seconds=seconds, hello_p99_ms=hello.p99
+            )
         )
 
         # The values endpoint while a full recompute runs on one worker process.

@@ -17,7 +17,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from trajectories import services as trajectory_services
-from trajectories.changes import Change, record_change, record_changes, snapshot
+from trajectories.changes import Change, checked_by_the_service, model_update, record_change, record_changes, snapshot
 from trajectories.models import Action, ActionCategory, ActionStatus, ActionType, Trajectory
 
 from .models import (
@@ -64,10 +64,10 @@ EMPLOYER_FIELDS = ("name", "enterprise_number", "nace_code", "municipality_nis")
 ENTERPRISE_NUMBER_TAKEN = "An employer with this enterprise number exists."
 
 
-def _save_employer(employer: Employer) -> None:
+def _save_employer(employer: Employer, update_fields: list[str] | None = None) -> None:
     try:
         with transaction.atomic():
-            employer.save()
+            employer.save(update_fields=update_fields)
     except IntegrityError:  # a concurrent write with the same number won the race
         raise ValidationError({"enterprise_number": [_(ENTERPRISE_NUMBER_TAKEN)]}) from None
 
@@ -82,12 +82,10 @@ def employer_create(*, actor, **fields: Any) -> Employer:
 
 @transaction.atomic
 def employer_update(*, actor, employer: Employer, **fields: Any) -> Employer:
-    before = snapshot(employer)
-    for key, value in fields.items():
-        if key in EMPLOYER_FIELDS:
-            setattr(employer, key, value)
-    _save_employer(employer)
-    record_change(actor=actor, instance=employer, before=before, after=snapshot(employer))
+    model_update(
+        actor=actor, instance=employer, fields=fields, allowed=EMPLOYER_FIELDS, validate=checked_by_the_service,
+        save=_save_employer,
+    )  # fmt: skip
     return employer
 
 
@@ -393,12 +391,13 @@ def vacancy_check_update(*, actor, vacancy_check: VacancyCheck, **fields: Any) -
     errors: dict = {}
     _not_future(errors, checked_on=fields.get("checked_on"))
     _raise(errors)
-    before = snapshot(vacancy_check)
-    for key, value in fields.items():
-        if key in VACANCY_CHECK_FIELDS:
-            setattr(vacancy_check, key, value)
-    vacancy_check.save()
-    record_change(actor=actor, instance=vacancy_check, before=before, after=snapshot(vacancy_check))
+    model_update(
+        actor=actor,
+        instance=vacancy_check,
+        fields=fields,
+        allowed=VACANCY_CHECK_FIELDS,
+        validate=checked_by_the_service,
+    )
     return vacancy_check
 
 

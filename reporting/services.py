@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Role, User
 from trajectories import lexicon
-from trajectories.changes import record_change, snapshot
+from trajectories.changes import model_update, record_change, snapshot
 from trajectories.models import ChangeRecord
 from trajectories.services import today
 
@@ -435,12 +435,7 @@ def _create(actor, model, fields: dict[str, Any]):
 
 def _update(actor, obj, fields: dict[str, Any]):
     with transaction.atomic():
-        before = snapshot(obj)
-        for name, value in fields.items():
-            setattr(obj, name, value)
-        obj.full_clean()
-        obj.save()
-        record_change(actor=actor, instance=obj, before=before, after=snapshot(obj))
+        model_update(actor=actor, instance=obj, fields=fields, allowed=fields)
     return obj
 
 

@@ -9,9 +9,9 @@ reuse it for their models.
 import datetime
 import decimal
 import uuid
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from django.db import models
 
@@ -112,3 +112,51 @@ def record_change(
         model=type(instance),
         changes=[Change(instance.pk, before, after, job_seeker_id, trajectory_id)],
     )
+
+
+M = TypeVar("M", bound=models.Model)
+
+
+def checked_by_the_service(instance: models.Model) -> None:
+    """`model_update(validate=...)` where the service has checked its rules already, with its own messages."""
+
+
+def model_update(
+    *,
+    actor,
+    instance: M,
+    fields: dict[str, Any],
+    allowed: Iterable[str],
+    validate: Callable[[M], None] | None = None,
+    save: Callable[[M, list[str]], None] | None = None,
+    snapshot_of: Callable[[M], dict[str, Any]] = snapshot,
+    job_seeker_id: int | None = None,
+    trajectory_id: int | None = None,
+) -> list[str]:
+    """The one way an update is written: snapshot, set the allowed fields whose value differs,
+    validate (`validate`, else `full_clean`), save only those fields (and the auto-now ones),
+    and record the change. Returns the names that changed: none means nothing was written
+    and nothing recorded (a form saved as it was, a PUT of the same body)."""
+    names = set(allowed)
+    changed = {name: value for name, value in fields.items() if name in names and getattr(instance, name) != value}
+    if not changed:
+        return []
+    before = snapshot_of(instance)
+    for name, value in changed.items():
+        setattr(instance, name, value)
+    (validate or (lambda obj: obj.full_clean()))(instance)
+    stamped = [f.name for f in instance._meta.concrete_fields if getattr(f, "auto_now", False)]
+    update_fields = [*changed, *stamped]
+    if save is None:
+        instance.save(update_fields=update_fields)
+    else:
+        save(instance, update_fields)
+    record_change(
+        actor=actor,
+        instance=instance,
+        before=before,
+        after=snapshot_of(instance),
+        job_seeker_id=job_seeker_id,
+        trajectory_id=trajectory_id,
+    )
+    return list(changed)
