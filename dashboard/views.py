@@ -9,11 +9,12 @@ of the same query.
 from __future__ import annotations
 
 import functools
+import json
 from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
-from django.http import HttpResponseForbidden, HttpResponseNotAllowed, HttpResponseRedirect
+from django.http import HttpResponse, HttpResponseForbidden, HttpResponseNotAllowed, HttpResponseRedirect
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -122,12 +123,18 @@ def overview(request):
     context = _base_context(request)
     # The objectives part depends only on what is served, the suppression view and the language:
     # rendered once per publication, as the values API caches its answers.
-    view = "full" if role_of(request.user) == Role.ADMIN else "suppressed"
-    key = answers.key_for("dashboard-overview", view, settings.IDW_SUPPRESSION_THRESHOLD, get_language())
+    key = answers.key_for(
+        "dashboard-overview", _suppression_view(request), settings.IDW_SUPPRESSION_THRESHOLD, get_language()
+    )
     rendered = answers.fetch(key, lambda: _objectives_answer(request, context))
     context["objectives_html"] = mark_safe(rendered.body.decode())  # noqa: S308 (rendered by our template)
     context["run"] = _run_in_view(request)
     return render(request, "dashboard/overview.html", context)
+
+
+def _suppression_view(request) -> str:
+    """What the caller's numbers depend on: an admin sees every cell, every other reader the suppressed ones."""
+    return "full" if role_of(request.user) == Role.ADMIN else "suppressed"
 
 
 def _objectives_answer(request, context) -> answers.Answer:
@@ -198,13 +205,39 @@ def indicator(request, code: str):
     if len(query.named) > 1:
         context["errors"] = {"by": [_("One dimension.")]}
         return render(request, "dashboard/indicator.html", context, status=400)
-    try:
-        run, results = selectors.values_for(query, user=request.user)
-    except selectors.NotServed:
-        run, results = None, []
-    except selectors.TooManyRows:
+    chosen = {dim: request.GET.get(dim, "") for dim in ind.always}
+    # The chart and its table depend only on what is served, the query, the suppression view and
+    # the language: rendered once per publication, as the overview's objectives are.
+    key = answers.key_for(
+        "dashboard-indicator", ind.code, sorted(params.items()), sorted(chosen.items()), _suppression_view(request),
+        settings.IDW_SUPPRESSION_THRESHOLD, get_language(),
+    )  # fmt: skip
+    rendered = answers.fetch(key, lambda: _indicator_answer(request, ind, query, chosen, context))
+    if not isinstance(rendered, answers.Answer):
         context["errors"] = {"period_from": [_("More than 50,000 rows: ask for a narrower range.")]}
         return render(request, "dashboard/indicator.html", context, status=400)
+    shown = json.loads(rendered.body)
+    export = {k: v for k, v in params.items() if v}
+    api = reverse("indicator-values", kwargs={"code": ind.code})
+    context.update(
+        controls=shown["controls"],
+        figure_html=mark_safe(shown["figure_html"]),  # noqa: S308 (rendered by our template)
+        named=query.named,
+        csv_url=api + "?" + urlencode({**export, "format": "csv"}),
+        xlsx_url=api + "?" + urlencode({**export, "format": "xlsx"}),
+        api_url=api + "?" + urlencode(export),
+    )
+    return render(request, "dashboard/indicator.html", context)
+
+
+def _indicator_answer(request, ind, query, chosen: dict[str, str], context) -> answers.Answer | HttpResponse:
+    """The indicator page's controls of the always-carried dimensions and its rendered figure."""
+    try:
+        _run, results = selectors.values_for(query, user=request.user)
+    except selectors.NotServed:
+        results = []
+    except selectors.TooManyRows:
+        return HttpResponse(status=400)  # not an Answer: never cached
     # The always-carried dimensions: one value of each is charted, every value is in the table.
     controls, fixed = [], []
     for dim in ind.always:
@@ -212,22 +245,14 @@ def indicator(request, code: str):
         for r in results:
             if r["dimensions"][dim] not in values:
                 values.append(r["dimensions"][dim])
-        chosen = request.GET.get(dim, "")
-        value = next((v for v in values if str(v) == chosen), values[0] if values else None)
+        value = next((v for v in values if str(v) == chosen[dim]), values[0] if values else None)
         controls.append({"dim": dim, "values": values, "chosen": value})
         fixed.append(value)
-    export = {k: v for k, v in params.items() if v}
-    api = reverse("indicator-values", kwargs={"code": ind.code})
-    context.update(
-        run_summary=run,
-        controls=controls,
-        figure=_figure(ind, results, title=_name(ind), fixed=tuple(fixed), named=query.named),
-        named=query.named,
-        csv_url=api + "?" + urlencode({**export, "format": "csv"}),
-        xlsx_url=api + "?" + urlencode({**export, "format": "xlsx"}),
-        api_url=api + "?" + urlencode(export),
+    figure = _figure(ind, results, title=_name(ind), fixed=tuple(fixed), named=query.named)
+    html = render_to_string(
+        "dashboard/_indicator_figure.html", {**context, "controls": controls, "figure": figure}, request=request
     )
-    return render(request, "dashboard/indicator.html", context)
+    return answers.Answer("", "application/json", json.dumps({"controls": controls, "figure_html": html}).encode())
 
 
 @dashboard_page

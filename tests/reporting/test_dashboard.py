@@ -302,3 +302,27 @@ def test_partner_page_shows_expired_referrals_and_suppresses_small_counts(make_c
     kinds = page[page.index('data-breakdown="partner_kind"') : page.index('data-breakdown="partner"')]
     assert "partner_kind" not in re.findall(r'<th scope="col">([^<]*)</th>', kinds)  # dimensions by their labels
     assert "<td>integration_agency</td>" not in kinds
+
+
+def test_the_indicator_page_is_rendered_once_per_publication_view_and_query(
+    published, compute, region_office, django_assert_max_num_queries
+):
+    reporting, admin = session_for(Role.REPORTING), session_for(Role.ADMIN)
+    path = "/dashboard/indicators/sd1.intake/"
+    first = cells_of(reporting.get(path).content.decode())["sd1.intake"]
+    with django_assert_max_num_queries(4):  # the session, the user, the served run: no values query
+        again = reporting.get(path).content.decode()
+    assert cells_of(again)["sd1.intake"] == first
+    assert {"period": "2022", "series": "total", "value": "", "suppressed": "true"} in first
+    assert {"period": "2022", "series": "total", "value": "4"} in cells_of(admin.get(path).content.decode())[
+        "sd1.intake"
+    ]
+    by_region = cells_of(reporting.get(path, {"by": "region"}).content.decode())["sd1.intake"]
+    assert {c["series"] for c in by_region} != {"total"}
+    quarters = cells_of(reporting.get(path, {"period_type": "quarter"}).content.decode())["sd1.intake"]
+    assert all("-Q" in c["period"] for c in quarters)
+    trajectory(person(region_office("ANT01")), D(2023, 5, 1))
+    compute(D(2024, 6, 30))  # a new publication: the next request shows it
+    assert {"period": "2023", "series": "total", "value": "6"} in cells_of(reporting.get(path).content.decode())[
+        "sd1.intake"
+    ]
