@@ -159,6 +159,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Content-Security-Policy on every answer (CONTENT_SECURITY_POLICY below).
+    "csp.middleware.CSPMiddleware",
     # Serves the admin's and /api/docs/'s static files (offline, no CDN) from
     # the app directories, so no separate web server or collectstatic is needed.
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -351,11 +353,41 @@ IDW_LOGIN_MAX_FAILURES = env_int("IDW_LOGIN_MAX_FAILURES", 10, minimum=1)
 IDW_LOGIN_MAX_FAILURES_PER_ADDRESS = env_int("IDW_LOGIN_MAX_FAILURES_PER_ADDRESS", 20, minimum=1)
 IDW_LOGIN_WINDOW_SECONDS = env_int("IDW_LOGIN_WINDOW_SECONDS", 15 * 60, minimum=1)
 IDW_LOGIN_LOCK_SECONDS = env_int("IDW_LOGIN_LOCK_SECONDS", 15 * 60, minimum=1)
+# Indicator runs (reporting/services.py): a worker marks its running run alive this often, and a
+# run whose mark is older than IDW_RUN_STALE_SECONDS lost its worker (retried once, then failed).
+IDW_RUN_HEARTBEAT_SECONDS = env_int("IDW_RUN_HEARTBEAT_SECONDS", 20, minimum=1)
+IDW_RUN_STALE_SECONDS = env_int("IDW_RUN_STALE_SECONDS", 120, minimum=2)
+if IDW_RUN_STALE_SECONDS <= 2 * IDW_RUN_HEARTBEAT_SECONDS:
+    raise ImproperlyConfigured("IDW_RUN_STALE_SECONDS must be more than twice IDW_RUN_HEARTBEAT_SECONDS.")
 IDW_REQUIRE_SERVICES = env_bool("IDW_REQUIRE_SERVICES", False)
 # Webhooks (partners): targets on loopback/private/link-local addresses (and
 # plain http) only when this is on (development, tests); the outbound timeout.
 IDW_WEBHOOK_ALLOW_PRIVATE = env_bool("IDW_WEBHOOK_ALLOW_PRIVATE", False)
 IDW_WEBHOOK_TIMEOUT = env_int("IDW_WEBHOOK_TIMEOUT", 10, minimum=1)
+
+# Content-Security-Policy (django-csp) on every page: scripts, styles, images and fonts
+# come from this site only (the admin, the dashboard and /api/docs/ serve their own,
+# whitenoise, no CDN). No inline script runs except one with the request's nonce and
+# the one inline handler the admin's language switch and the dashboard's filters use,
+# `this.form.submit()`, allowed by its hash. Inline styles are allowed: the admin and
+# the screening pages use them, and a style cannot run code.
+from csp.constants import NONCE, NONE, SELF, UNSAFE_HASHES, UNSAFE_INLINE  # noqa: E402
+
+CSP_SUBMIT_HANDLER = "'sha256-osjxnKEPL/pQJbFk1dKsF7PYFmTyMWGmVSiL9inhxJY='"  # sha256 of "this.form.submit()"
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE, UNSAFE_HASHES, CSP_SUBMIT_HANDLER],
+        "style-src": [SELF, UNSAFE_INLINE],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF, "data:"],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
 
 # Production hardening; `check --deploy` is clean when DEBUG is off.
 SESSION_COOKIE_SECURE = not DEBUG
@@ -363,8 +395,8 @@ CSRF_COOKIE_SECURE = not DEBUG
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0 if DEBUG else 31536000)
-SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
-SECURE_HSTS_PRELOAD = not DEBUG
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", not DEBUG)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", not DEBUG)
 # Behind a reverse proxy (IDW_TRUSTED_PROXY=1) that sets X-Forwarded-Proto and appends the
 # client to X-Forwarded-For, those headers are believed; otherwise anyone could send them.
 IDW_TRUSTED_PROXY = env_bool("IDW_TRUSTED_PROXY", False)
@@ -402,7 +434,8 @@ CELERY_BEAT_SCHEDULE.update(
     {
         "reporting-nightly-run": {"task": "reporting.nightly_run", "schedule": crontab(hour=1, minute=30)},
         "reporting-nightly-cleanup": {"task": "reporting.nightly_cleanup", "schedule": crontab(hour=4, minute=0)},
-        "reporting-sweep-runs": {"task": "reporting.sweep_runs", "schedule": 5 * 60},
+        # Every minute, so a run whose worker died (heartbeat older than IDW_RUN_STALE_SECONDS) is retried within 3.
+        "reporting-sweep-runs": {"task": "reporting.sweep_runs", "schedule": 60},
         # Incremental runs: claim the pending change records and recompute the blocks they touch.
         "reporting-incremental-run": {
             "task": "reporting.incremental_run",

@@ -9,17 +9,21 @@ time.
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import logging
+import threading
+from collections.abc import Iterator
 from typing import Any
 
 from celery import current_app, group
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, connections, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from kombu.exceptions import OperationalError as BrokerError
 
 from accounts.models import Role, User
 from trajectories import lexicon
@@ -47,9 +51,16 @@ log = logging.getLogger(__name__)
 
 # A queued run nobody started after this long was lost (broker down at commit): re-enqueue it.
 QUEUED_GRACE = datetime.timedelta(minutes=2)
-# A running run whose heartbeat is older than the hard task time limit plus a
-# margin lost its worker: no task can still be working for it.
-STUCK_AFTER = datetime.timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT) + datetime.timedelta(minutes=5)
+# While a task of a run works, a thread of its worker marks the run alive every
+# IDW_RUN_HEARTBEAT_SECONDS (`heartbeat`); a running run whose heartbeat is older
+# than IDW_RUN_STALE_SECONDS lost its worker (killed, out of memory, host gone),
+# and the sweeper (every minute) retries it once, then fails it. See docs/reliability.md.
+
+
+def stale_after() -> datetime.timedelta:
+    return datetime.timedelta(seconds=settings.IDW_RUN_STALE_SECONDS)
+
+
 # Finished runs that serve nothing are kept this long for `?run=` comparisons.
 KEEP_FINISHED = datetime.timedelta(days=7)
 # The nightly run waits behind a full run in flight, polling at this interval.
@@ -69,6 +80,54 @@ def _tasks():
     from . import tasks  # tasks import this module
 
     return tasks
+
+
+def _send(what: str, send) -> None:
+    """Hand a task to the broker; when the broker is down, log it and leave the run to the sweeper.
+
+    A queued run nobody started is re-enqueued after QUEUED_GRACE, a running run
+    whose next step was never sent goes stale and is retried: a Redis outage
+    delays a run, it never turns a request into an error.
+    """
+    try:
+        send()
+    except (BrokerError, ConnectionError):
+        log.warning("broker unavailable: %s not sent; the sweeper will", what, exc_info=True)
+
+
+def _send_on_commit(what: str, send) -> None:
+    transaction.on_commit(lambda: _send(what, send))
+
+
+@contextlib.contextmanager
+def heartbeat(run_id: int) -> Iterator[None]:
+    """While the block runs, mark the run alive every IDW_RUN_HEARTBEAT_SECONDS from a thread of its own.
+
+    The thread has its own database connection, so its updates commit while the
+    block's long transaction is open. Only with a real worker on PostgreSQL: in
+    process (eager) nothing can die without the request, and SQLite has one writer.
+    """
+    if current_app.conf.task_always_eager or connection.vendor != "postgresql":
+        yield
+        return
+    stop = threading.Event()
+
+    def beat() -> None:
+        try:
+            while not stop.wait(settings.IDW_RUN_HEARTBEAT_SECONDS):
+                IndicatorRun.objects.filter(pk=run_id, status=RunStatus.RUNNING).update(heartbeat_at=timezone.now())
+        except Exception:
+            log.warning("heartbeat of run %s stopped", run_id, exc_info=True)
+        finally:
+            connections.close_all()  # this thread's connection only
+
+    thread = threading.Thread(target=beat, name=f"run-{run_id}-heartbeat", daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        thread.join(timeout=10)
 
 
 # Requesting ------------------------------------------------------------------
@@ -112,7 +171,8 @@ def indicator_run_request(
                     nightly=nightly,
                     attempt=attempt,
                 )
-                _tasks().start_run.delay_on_commit(run.pk)
+                run_id = run.pk
+                _send_on_commit(f"run {run_id}", lambda run_id=run_id: _tasks().start_run.delay(run_id))
         except IntegrityError:
             continue  # another request created a full run between our check and insert: look again
         run.refresh_from_db()
@@ -141,7 +201,10 @@ def run_nightly(*, attempt: int = 1) -> IndicatorRun | None:
             # No broker to wait with: the run in flight cannot be ours to wait for in-process.
             log.warning("nightly run skipped: run %s is in flight", conflict.run.pk)
             return None
-        _tasks().nightly_run.apply_async(kwargs={"attempt": attempt}, countdown=NIGHTLY_WAIT_SECONDS)
+        _send(
+            "the nightly run's wait",
+            lambda: _tasks().nightly_run.apply_async(kwargs={"attempt": attempt}, countdown=NIGHTLY_WAIT_SECONDS),
+        )
         return None
 
 
@@ -193,7 +256,8 @@ def incremental_run_now() -> IndicatorRun | None:
             claimed = ChangeRecord.objects.filter(claimed_by__isnull=True, id__lte=last).update(claimed_by=run.pk)
             if not claimed:
                 raise _NothingClaimed
-            _tasks().start_run.delay_on_commit(run.pk)
+            run_id = run.pk
+            _send_on_commit(f"run {run_id}", lambda: _tasks().start_run.delay(run_id))
     except (IntegrityError, _NothingClaimed):
         return None  # another incremental run was created meanwhile, or took the records
     return run
@@ -223,7 +287,7 @@ def run_start(*, run_id: int) -> None:
     run = IndicatorRun.objects.get(pk=run_id)
     names = [module.FAMILY for module in families.all_families()]
     try:
-        with transaction.atomic():
+        with heartbeat(run_id), transaction.atomic():
             if run.kind == RunKind.INCREMENTAL:
                 start = _prepare_incremental(run)
                 if start is None:
@@ -240,7 +304,7 @@ def run_start(*, run_id: int) -> None:
         run_fail(run_id=run_id, error=f"prepare: {exc}")
         return
     compute = _tasks().compute_family
-    transaction.on_commit(lambda: group(compute.si(run_id, name) for name in names).apply_async())
+    _send_on_commit(f"run {run_id}'s families", lambda: group(compute.si(run_id, name) for name in names).apply_async())
 
 
 def _prepare_incremental(run: IndicatorRun) -> datetime.date | None:
@@ -276,7 +340,7 @@ def run_compute_family(*, run_id: int, family: str) -> None:
     if not IndicatorRun.objects.filter(pk=run_id, status=RunStatus.RUNNING).exists():
         return
     try:
-        with transaction.atomic():
+        with heartbeat(run_id), transaction.atomic():
             row = RunFamily.objects.select_for_update().get(run_id=run_id, family=family)
             if row.done:
                 return
@@ -290,12 +354,12 @@ def run_compute_family(*, run_id: int, family: str) -> None:
         return
     if not RunFamily.objects.filter(run_id=run_id, done=False).exists():
         # Two families finishing together may both enqueue: publication is guarded.
-        _tasks().publish_run.delay_on_commit(run_id)
+        _send_on_commit(f"run {run_id}'s publication", lambda: _tasks().publish_run.delay(run_id))
 
 
 def run_publish(*, run_id: int) -> None:
     """Make the run's values visible at once: one transaction repoints the served blocks."""
-    with transaction.atomic():
+    with heartbeat(run_id), transaction.atomic():
         run = IndicatorRun.objects.select_for_update().filter(pk=run_id, status=RunStatus.RUNNING).first()
         if run is None or RunFamily.objects.filter(run_id=run_id, done=False).exists():
             return
@@ -349,7 +413,7 @@ def run_fail(*, run_id: int, error: str) -> bool:
             TrajectoryFact.objects.filter(run_id=run_id).delete()  # nothing builds on a failed run
         if run.nightly and run.attempt < NIGHTLY_ATTEMPTS:
             attempt = run.attempt + 1
-            transaction.on_commit(lambda: _tasks().nightly_run.delay(attempt=attempt))
+            _send_on_commit("the nightly run's retry", lambda: _tasks().nightly_run.delay(attempt=attempt))
     return True
 
 
@@ -365,9 +429,9 @@ def runs_sweep(*, now: datetime.datetime | None = None) -> dict[str, list[int]]:
         )
     )
     for run_id in lost:
-        _tasks().start_run.delay(run_id)
+        _send(f"run {run_id}", lambda run_id=run_id: _tasks().start_run.delay(run_id))
     stuck = list(
-        IndicatorRun.objects.filter(status=RunStatus.RUNNING, heartbeat_at__lt=now - STUCK_AFTER).values_list(
+        IndicatorRun.objects.filter(status=RunStatus.RUNNING, heartbeat_at__lt=now - stale_after()).values_list(
             "pk", flat=True
         )
     )
@@ -375,7 +439,7 @@ def runs_sweep(*, now: datetime.datetime | None = None) -> dict[str, list[int]]:
     for run_id in stuck:
         if _retry_stuck(run_id, now):
             retried.append(run_id)
-        elif run_fail(run_id=run_id, error="worker lost: no progress within the task time limit"):
+        elif run_fail(run_id=run_id, error="worker lost: no heartbeat after a retry"):
             failed.append(run_id)
     return {"requeued": lost, "retried": retried, "failed": failed}
 
@@ -391,14 +455,16 @@ def _retry_stuck(run_id: int, now: datetime.datetime) -> bool:
         if not RunFamily.objects.filter(run_id=run_id).exists():
             # Lost while preparing (that transaction rolled back): start it again.
             IndicatorRun.objects.filter(pk=run_id).update(status=RunStatus.QUEUED, started_at=None)
-            _tasks().start_run.delay_on_commit(run_id)
+            _send_on_commit(f"run {run_id}", lambda: _tasks().start_run.delay(run_id))
             return True
         pending = list(RunFamily.objects.filter(run_id=run_id, done=False).values_list("family", flat=True))
         if pending:
             compute = _tasks().compute_family
-            transaction.on_commit(lambda: group(compute.si(run_id, name) for name in pending).apply_async())
+            _send_on_commit(
+                f"run {run_id}'s families", lambda: group(compute.si(run_id, name) for name in pending).apply_async()
+            )
         else:
-            _tasks().publish_run.delay_on_commit(run_id)
+            _send_on_commit(f"run {run_id}'s publication", lambda: _tasks().publish_run.delay(run_id))
     return True
 
 

@@ -5,12 +5,18 @@
 - An unmatched URL under /api/ is a JSON 404, not the HTML page.
 - An exception a view did not handle is a JSON 500, or a JSON 503 with
   Retry-After when the database is unreachable; never an HTML page.
+- Every answer under /api/ varies on `Authorization` and `Cookie`, and is
+  `Cache-Control: no-store` (it may name a person), except the indicator
+  answers that carry their own ETag (aggregates, cheap to revalidate): those
+  are `private, no-cache`, so no shared cache keeps them and a client asks
+  with If-None-Match.
 """
 
 import logging
 
 from django.db import InterfaceError, OperationalError
 from django.http import JsonResponse
+from django.utils.cache import patch_vary_headers
 
 from .errors import NON_FIELD
 from .parsers import body_limit
@@ -22,6 +28,13 @@ def _flat(message: str, status: int) -> JsonResponse:
     return JsonResponse({NON_FIELD: [message]}, status=status)
 
 
+def cache_headers(response):
+    patch_vary_headers(response, ("Authorization", "Cookie"))
+    if not response.has_header("Cache-Control"):
+        response["Cache-Control"] = "private, no-cache" if response.has_header("ETag") else "no-store"
+    return response
+
+
 class ApiErrorMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
@@ -29,6 +42,9 @@ class ApiErrorMiddleware:
     def __call__(self, request):
         if not request.path.startswith("/api/"):
             return self.get_response(request)
+        return cache_headers(self._answer(request))
+
+    def _answer(self, request):
         try:
             length = int(request.META.get("CONTENT_LENGTH") or 0)
         except ValueError:

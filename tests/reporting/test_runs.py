@@ -143,7 +143,7 @@ def test_sweeper_requeues_a_queued_run_lost_by_the_broker(data, django_capture_o
 
 def test_sweeper_retries_once_then_fails_a_run_whose_worker_died(db):
     ChangeRecord.objects.create(model="trajectories.trajectory", row_id="1", claimed_by=None)
-    started = timezone.now() - services.STUCK_AFTER - datetime.timedelta(minutes=1)
+    started = timezone.now() - services.stale_after() - datetime.timedelta(minutes=1)
     run = _in_flight(status="running", started_at=started, heartbeat_at=started)
     RunFamily.objects.create(run=run, family="sd1", done=True)
     RunFamily.objects.create(run=run, family="td2")
@@ -173,7 +173,7 @@ def test_a_retried_run_finishes_its_unfinished_families(admin_client, data, djan
         run, _created = services.indicator_run_request(as_of=D(2024, 6, 30))
     with django_capture_on_commit_callbacks(execute=False):
         services.run_start(run_id=run.pk)  # the worker died before computing any family
-    started = timezone.now() - services.STUCK_AFTER - datetime.timedelta(minutes=1)
+    started = timezone.now() - services.stale_after() - datetime.timedelta(minutes=1)
     IndicatorRun.objects.filter(pk=run.pk).update(heartbeat_at=started)
     with django_capture_on_commit_callbacks(execute=True):
         assert services.runs_sweep()["retried"] == [run.pk]
