@@ -1,13 +1,14 @@
 """A JSON parser that refuses what the contract refuses (api.md "Conventions").
 
 An object that repeats a key, nesting deeper than 32 levels, NUL bytes and
-lone surrogates in strings, NaN and Infinity, and a body that is not UTF-8
+lone surrogates in strings, NaN and Infinity (and numbers beyond a float, 1e400), and a body that is not UTF-8
 are a 400 on `non_field_errors`; a body over the configured size is a 413
 (IDW_MAX_BODY_BYTES, bulk IDW_MAX_BULK_BODY_BYTES;
 idw.api.middleware refuses a declared Content-Length over it before any view runs).
 """
 
 import json
+import math
 
 from django.conf import settings
 from rest_framework.exceptions import APIException, ParseError
@@ -45,6 +46,14 @@ def _object_pairs(pairs):
 
 def _refuse_constant(name):
     raise ValueError(f"{name} is not JSON.")
+
+
+def _finite_float(text: str) -> float:
+    """`1e400` reads as infinity, which no field can hold (int(inf) raises OverflowError deep in the ORM)."""
+    number = float(text)
+    if math.isinf(number):
+        raise ValueError(f"{text[:40]} is out of range.")
+    return number
 
 
 def check_depth_and_text(value, depth: int = 1) -> None:
@@ -86,7 +95,9 @@ class StrictJSONParser(JSONParser):
         if text.startswith("\ufeff"):
             text = text[1:]
         try:
-            data = json.loads(text, object_pairs_hook=_object_pairs, parse_constant=_refuse_constant)
+            data = json.loads(
+                text, object_pairs_hook=_object_pairs, parse_constant=_refuse_constant, parse_float=_finite_float
+            )
         except _RepeatedKey as exc:
             raise ParseError(f"The key {str(exc)[:64]!r} appears more than once in an object.") from exc
         except (ValueError, RecursionError) as exc:
