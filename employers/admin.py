@@ -12,11 +12,11 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.admin.widgets import AdminDateWidget
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Case, F, When
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
-from django.urls import path
+from django.urls import path, reverse
 from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
@@ -232,10 +232,29 @@ class OverdueFilter(admin.SimpleListFilter):
         return queryset
 
 
-def _is_overdue(complaint: DiscriminationComplaint, day) -> bool:
+class ComplaintStepForm(forms.Form):
+    """One step of a complaint from its page: acknowledge the receipt, or close with an outcome."""
+
+    step = forms.ChoiceField(label=_("step"), choices=[("acknowledge", _("acknowledge")), ("close", _("close"))])
+    on = forms.DateField(label=_("on"), widget=AdminDateWidget)
+    outcome = forms.ChoiceField(label=_("outcome"), required=False, choices=[("", "---------"), *Outcome.choices])
+
+
+def _overdue_warning(complaint: DiscriminationComplaint, day) -> str:
+    """What is late on an open complaint, in words; empty when nothing is."""
     if complaint.status == ComplaintStatus.RECEIVED and complaint.acknowledge_due < day:
-        return True
-    return complaint.status != ComplaintStatus.CLOSED and complaint.close_due < day
+        return _("Overdue: the receipt should have been acknowledged by %(day)s.") % {
+            "day": date_format(complaint.acknowledge_due)
+        }
+    if complaint.status != ComplaintStatus.CLOSED and complaint.close_due < day:
+        return _("Overdue: the complaint should have been closed by %(day)s.") % {
+            "day": date_format(complaint.close_due)
+        }
+    return ""
+
+
+def _is_overdue(complaint: DiscriminationComplaint, day) -> bool:
+    return bool(_overdue_warning(complaint, day))
 
 
 @admin.register(DiscriminationComplaint)
@@ -275,6 +294,63 @@ class DiscriminationComplaintAdmin(ScopedAdmin):
         (None, {"fields": ["channel", "received_on", "grounds", "employer", "vacancy_reference", "description"]}),
         (_("Follow-up"), {"fields": readonly_fields}),
     ]
+
+    change_form_template = "admin/employers/discriminationcomplaint/change_form.html"
+
+    def get_urls(self):
+        return [
+            path(
+                "<int:complaint_id>/step/",
+                self.admin_site.admin_view(self.step_view),
+                name="employers_discriminationcomplaint_step",
+            ),
+            *super().get_urls(),
+        ]
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if obj is not None and obj.pk is not None:
+            day = today()
+            context.update(
+                overdue_warning=_overdue_warning(obj, day),
+                step_form=ComplaintStepForm(initial={"on": day}),
+                step_url=reverse("admin:employers_discriminationcomplaint_step", args=[obj.pk]),
+                can_step=self.has_change_permission(request, obj),
+            )
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def step_view(self, request, complaint_id: int):
+        """The page's "acknowledge" and "close" buttons: the same transition services as the list's actions
+        and the API; a refusal is shown as a message on the complaint's page."""
+        complaint = get_object_or_404(self.get_queryset(request), pk=complaint_id)
+        back = redirect("admin:employers_discriminationcomplaint_change", complaint.pk)
+        if request.method != "POST":
+            return back
+        if not self.has_change_permission(request, complaint):
+            raise PermissionDenied
+        form = ComplaintStepForm(request.POST)
+        if not form.is_valid():
+            for name, errors in form.errors.items():
+                label = form.fields[name].label if name in form.fields else ""
+                for error in errors:
+                    self.message_user(request, f"{label}: {error}" if label else error, messages.ERROR)
+            return back
+        step, on, outcome = form.cleaned_data["step"], form.cleaned_data["on"], form.cleaned_data["outcome"]
+        try:
+            if step == "acknowledge":
+                services.complaint_acknowledge(actor=request.user, complaint=complaint, on=on)
+                self.message_user(
+                    request, _("Receipt acknowledged on %(day)s.") % {"day": date_format(on)}, messages.SUCCESS
+                )
+            else:
+                if not outcome:
+                    raise ValidationError({"outcome": [_("Choose an outcome.")]})
+                services.complaint_close(actor=request.user, complaint=complaint, on=on, outcome=outcome)
+                self.message_user(
+                    request, _("Complaint closed on %(day)s.") % {"day": date_format(on)}, messages.SUCCESS
+                )
+        except ValidationError as exc:
+            self.message_user(request, " ".join(exc.messages), messages.ERROR)
+        return back
 
     @admin.display(description=_("overdue"))
     def overdue(self, obj):
