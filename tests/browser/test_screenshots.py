@@ -53,3 +53,45 @@ def test_screenshots_of_the_main_pages(page, demo):
     page.set_viewport_size({"width": 820, "height": 1180})
     page.goto(page.base + "/dashboard/indicators/sd1.intake/?period_type=quarter")
     page.screenshot(path=str(OUT / "indicator-tablet.png"))
+
+
+def _file_worth_showing(office_code):
+    """A person of the office with screenings, actions and more than one trajectory where there is one."""
+    from django.db.models import Count
+
+    from trajectories.models import JobSeeker
+
+    return (
+        JobSeeker.objects.filter(office_id=office_code)
+        .annotate(screenings=Count("trajectories__actions__screenings", distinct=True))
+        .annotate(trajectories_n=Count("trajectories", distinct=True))
+        .order_by("-screenings", "-trajectories_n", "id")
+        .first()
+    )
+
+
+def test_screenshots_of_the_mediators_admin(page, demo):
+    """The mediator's start page, a person's file and the screening form, as demo-mediator sees them."""
+    from accounts.management.commands.demo import DEMO_PASSWORD
+    from accounts.models import User
+    from trajectories.models import Action
+
+    OUT.mkdir(parents=True, exist_ok=True)
+    mediator = User.objects.get(username="demo-mediator")
+    page.goto(page.base + "/login/")
+    page.fill("#id_username", "demo-mediator")
+    page.fill("#id_password", DEMO_PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url("**/admin/")
+    page.screenshot(path=str(OUT / "admin-start.png"), full_page=True)
+    person = _file_worth_showing(mediator.office_id)
+    page.goto(page.base + f"/admin/trajectories/jobseeker/{person.pk}/change/")
+    page.screenshot(path=str(OUT / "person-file.png"), full_page=True)
+    action = (
+        Action.objects.for_user(mediator)
+        .filter(action_type__category="workplace_learning", status__in=["ongoing", "completed"])
+        .order_by("-started_on", "id")
+        .first()
+    )
+    page.goto(page.base + f"/admin/employers/competencescreening/screen/{action.pk}/")
+    page.screenshot(path=str(OUT / "screening-form.png"), full_page=True)
