@@ -151,7 +151,13 @@ class CompetenceScreeningAdmin(ReadOnlyMixin, ScopedAdmin):
             Action.objects.for_user(request.user).select_related("action_type", "trajectory__job_seeker"),
             pk=action_id,
         )
-        form = ScreeningForm(request.POST or None, competences=Competence.objects.order_by("name_nl"))
+        # Today, or the action's last day once it has ended: the date a screening is usually recorded on.
+        day = min(today(), action.ended_on) if action.ended_on else today()
+        form = ScreeningForm(
+            request.POST or None,
+            competences=Competence.objects.order_by("name_nl"),
+            initial={"screened_on": day} if day >= action.started_on else {},
+        )
         if request.method == "POST" and form.is_valid():
             scores = form.scores()
             try:

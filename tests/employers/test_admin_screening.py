@@ -77,3 +77,11 @@ def test_a_complaints_officer_cannot_screen(ibo):
     client = Client()
     client.force_login(factories.UserFactory(role=Role.COMPLAINTS, is_staff=True))
     assert client.get(url(ibo)).status_code == 404
+
+
+def test_the_date_is_prefilled_with_the_actions_last_day_or_today(browser, ibo, training):
+    # The IBO ended on 31 May 2024: its last day; the ongoing training: today.
+    assert 'value="31-05-2024"' in browser.get(url(ibo)).content.decode()
+    from trajectories.services import today
+
+    assert f'value="{today():%d-%m-%Y}"' in browser.get(url(training)).content.decode()
