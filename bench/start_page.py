@@ -79,6 +79,7 @@ def main() -> None:
     args = parser.parse_args()
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "idw.settings")
     os.environ.setdefault("DEBUG", "1")
+    os.environ.setdefault("SECURE_SSL_REDIRECT", "0")  # the test client speaks plain HTTP
     import django
 
     django.setup()
