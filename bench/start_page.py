@@ -19,20 +19,22 @@ from .load import LoadResult
 USERNAME = "bench-mediator"
 
 
-def mediator_of_the_largest_office():
-    """(user, office code, people in the office): a staff mediator of the office with the most job seekers."""
+def mediator_of_the_largest_office(near: int | None = None):
+    """(user, office code, people in the office): a staff mediator of the office with the most job
+    seekers, or of the one whose size is nearest `near`."""
     from django.db.models import Count
 
     from accounts.models import Role, User
     from trajectories.models import JobSeeker
 
-    largest = JobSeeker.objects.values("office_id").annotate(n=Count("id")).order_by("-n").first()
-    if largest is None:
+    sizes = list(JobSeeker.objects.values("office_id").annotate(n=Count("id")).order_by("-n"))
+    if not sizes:
         raise SystemExit("no job seekers: run generate_synthetic first")
+    chosen = min(sizes, key=lambda o: abs(o["n"] - near)) if near else sizes[0]
     user, _ = User.objects.update_or_create(
-        username=USERNAME, defaults={"role": Role.MEDIATOR, "office_id": largest["office_id"], "is_staff": True}
+        username=USERNAME, defaults={"role": Role.MEDIATOR, "office_id": chosen["office_id"], "is_staff": True}
     )
-    return user, largest["office_id"], largest["n"]
+    return user, chosen["office_id"], chosen["n"]
 
 
 def session_cookie(user) -> str:
@@ -44,12 +46,12 @@ def session_cookie(user) -> str:
     return f"sessionid={client.cookies['sessionid'].value}"
 
 
-def measure(requests: int) -> dict:
+def measure(requests: int, near: int | None = None) -> dict:
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
-    user, office, people = mediator_of_the_largest_office()
+    user, office, people = mediator_of_the_largest_office(near)
     client = Client(HTTP_HOST="localhost")
     client.force_login(user)
     for _ in range(5):  # warm-up: connections, templates, translations
@@ -76,6 +78,7 @@ def measure(requests: int) -> dict:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--requests", type=int, default=200, help="measured requests (at most 5000)")
+    parser.add_argument("--near", type=int, help="the office whose size is nearest this (default: the largest)")
     args = parser.parse_args()
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "idw.settings")
     os.environ.setdefault("DEBUG", "1")
@@ -83,7 +86,7 @@ def main() -> None:
     import django
 
     django.setup()
-    figures = measure(args.requests)
+    figures = measure(args.requests, args.near)
     print(" ".join(f"{k}={v}" for k, v in figures.items()))
 
 

@@ -355,6 +355,9 @@ NL = {
     "This person's file has no recorded changes.": (
         "In het dossier van deze persoon zijn geen wijzigingen geregistreerd."
     ),
+    # The mediators' admin: a job seeker's file, case notes, barriers and employment on it.
+    "more than %(cap)s": "meer dan %(cap)s",
+    "%(shown)s of more than %(cap)s shown.": "%(shown)s van meer dan %(cap)s getoond.",
 }
 
 

@@ -409,7 +409,12 @@ class Action(models.Model):
                 condition=Q(ended_on__isnull=True) | Q(ended_on__gte=F("started_on")), name="action_ordered_dates"
             )
         ]
-        indexes = [models.Index(fields=["trajectory", "started_on"]), models.Index(fields=["started_on"])]
+        indexes = [
+            models.Index(fields=["trajectory", "started_on"]),
+            models.Index(fields=["started_on"]),
+            # The start page's "planned actions whose start has passed": few rows, read in start order.
+            models.Index(fields=["started_on", "id"], condition=Q(status="planned"), name="action_planned_start"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.action_type_id} {self.started_on}"

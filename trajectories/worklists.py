@@ -19,6 +19,7 @@ from accounts.models import Role, role_of
 from .models import Action, ActionStatus, Trajectory
 
 LIMIT = 25
+COUNT_CAP = 1000  # a list's size is counted up to this; beyond it the page says "more than 1,000"
 REFERRAL_LATE_AFTER_DAYS = 14
 IDLE_AFTER_DAYS = 90
 SCREENED_CATEGORIES = ("workplace_learning", "vocational_training")
@@ -61,6 +62,10 @@ class WorkList:
     more_url: str = ""
     note: str = ""
 
+    @property
+    def capped(self) -> bool:
+        return self.total > COUNT_CAP
+
 
 def _item(obj, label: str, detail: str = "", late: bool = False) -> Item:
     meta = obj._meta
@@ -74,9 +79,13 @@ def _item(obj, label: str, detail: str = "", late: bool = False) -> Item:
 
 
 def _bounded(queryset) -> tuple[list, int]:
+    """The first LIMIT rows and the list's size, counted up to COUNT_CAP: an exact count of a large
+    office's backlog (tens of thousands) would cost the page seconds and tell a mediator nothing more
+    than "more than 1,000"."""
     rows = list(queryset[:LIMIT])
-    total = len(rows) if len(rows) < LIMIT else queryset.order_by().count()
-    return rows, total
+    if len(rows) < LIMIT:
+        return rows, len(rows)
+    return rows, len(queryset.order_by().values_list("pk", flat=True)[: COUNT_CAP + 1])
 
 
 def referrals_waiting(user, today: datetime.date, all_regions: bool = False) -> WorkList:

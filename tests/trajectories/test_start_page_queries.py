@@ -64,3 +64,15 @@ def test_the_query_count_does_not_depend_on_the_office_size():
     # A full list adds its one count query; nothing grows with the rows.
     assert many <= few + 4
     assert many <= 20
+
+
+def test_a_long_list_is_counted_up_to_the_cap(monkeypatch):
+    from trajectories import worklists
+
+    monkeypatch.setattr(worklists, "LIMIT", 2)
+    monkeypatch.setattr(worklists, "COUNT_CAP", 3)
+    office = factories.OfficeFactory()
+    seed(office, 5)
+    html, _ = start_page(factories.UserFactory(role=Role.MEDIATOR, office=office, is_staff=True))
+    assert 'data-worklist="trajectories_idle" data-count="4"' in html  # COUNT_CAP + 1: "more than 3"
+    assert "meer dan 3" in html and "2 van meer dan 3 getoond." in html
