@@ -7,7 +7,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ("employers", "0004_campaign_partners"),
         ("partners", "0007_referral_legal_basis"),
-        ("trajectories", "0005_case_notes_and_contact"),
+        ("trajectories", "0006_employment_spell_lean_indexes"),
     ]
 
     operations = [
