@@ -6,7 +6,8 @@ the same data and server, and reported as a ratio:
   and the incremental runs as ratios to it (and to each other);
 - a bare authenticated JSON view ("hello", /api/v1/ping/) against the values
   endpoint under the same gunicorn and load client, concurrency 8;
-- single referral POSTs, and bulk ingest beside a raw COPY of the same rows.
+- single referral POSTs, and bulk ingest beside a raw COPY of the same rows;
+- the mediator's admin start page (bench/start_page.py), as a mediator of the largest office.
 
 It recreates the database `<DATABASE_URL's name>_bench` (never the one
 DATABASE_URL names), prints one table and writes bench/results/scale-S.json.
@@ -240,6 +241,21 @@ def main() -> None:
             dashboard.measure(
                 args.port, "bench-reporting", concurrency=CONCURRENCY, seconds=seconds, hello_p99_ms=hello.p99
             )
+        )
+
+        # The mediator's admin start page (issue #12: p99 <= 300 ms for an office of 30,000 at S=1),
+        # as a mediator of the largest office, two at a time (a session cookie, HTML).
+        from . import start_page
+
+        mediator, office, people = start_page.mediator_of_the_largest_office()
+        page_headers = {"Cookie": start_page.session_cookie(mediator), "Accept": "text/html"}
+        start = run_load(port=args.port, path="/admin/", headers=page_headers, concurrency=2, seconds=seconds)
+        result.update(
+            start_page_office=office,
+            start_page_office_people=people,
+            start_page_p50_ms=round(start.p50, 2),
+            start_page_p99_ms=round(start.p99, 2),
+            start_page_failures=start.failures,
         )
 
         # The values endpoint while a full recompute runs on one worker process.
