@@ -19,7 +19,7 @@ from accounts.models import Role, role_of
 from .models import Action, ActionStatus, Trajectory
 
 LIMIT = 25
-COUNT_CAP = 1000  # a list's size is counted up to this; beyond it the page says "more than 1,000"
+COUNT_CAP = 100  # a list's size is counted up to this; beyond it the page says "more than 100"
 REFERRAL_LATE_AFTER_DAYS = 14
 IDLE_AFTER_DAYS = 90
 SCREENED_CATEGORIES = ("workplace_learning", "vocational_training")
@@ -81,7 +81,7 @@ def _item(obj, label: str, detail: str = "", late: bool = False) -> Item:
 def _bounded(queryset) -> tuple[list, int]:
     """The first LIMIT rows and the list's size, counted up to COUNT_CAP: an exact count of a large
     office's backlog (tens of thousands) would cost the page seconds and tell a mediator nothing more
-    than "more than 1,000"."""
+    than "more than 100"."""
     rows = list(queryset[:LIMIT])
     if len(rows) < LIMIT:
         return rows, len(rows)
