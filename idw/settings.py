@@ -443,6 +443,8 @@ CELERY_BEAT_SCHEDULE.update(
         },
     }
 )
+# ... and a few seconds after mediator work commits (reporting/freshness.py); 0 switches that off.
+IDW_INCREMENTAL_DEBOUNCE_SECONDS = float(os.environ.get("IDW_INCREMENTAL_DEBOUNCE_SECONDS", "3"))
 
 # privacy: prune the read audit after IDW_READ_AUDIT_RETENTION_DAYS, nightly.
 CELERY_BEAT_SCHEDULE["privacy-prune-read-audit"] = {

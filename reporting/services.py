@@ -31,7 +31,7 @@ from trajectories.changes import model_update, record_change, snapshot
 from trajectories.models import ChangeRecord
 from trajectories.services import today
 
-from . import answers
+from . import answers, freshness
 from .engine import CODE_VERSION, families, incremental, runner
 from .engine.suppression import complementary_suppress
 from .models import (
@@ -387,6 +387,8 @@ def run_publish(*, run_id: int) -> None:
             run_fail(run_id=run_id, error="superseded: another run was published since its base")
         else:
             _drop_facts(run.base_run_id)
+    if freshness.enabled() and ChangeRecord.objects.filter(claimed_by__isnull=True).exists():
+        freshness.ask_soon()  # work that committed while this run computed
 
 
 def _drop_facts(run_id: int | None) -> None:

@@ -58,6 +58,17 @@ def field_diff(change: Change) -> dict[str, Any]:
     return {k: [before.get(k), after.get(k)] for k in keys if before.get(k) != after.get(k)}
 
 
+# Callbacks run after change records are written, in the writing transaction (reporting registers
+# one that asks for an incremental run once it commits); `trajectories` imports no other app.
+_recorded: list[Callable[[], None]] = []
+
+
+def register_recorded(callback: Callable[[], None]) -> Callable[[], None]:
+    if callback not in _recorded:
+        _recorded.append(callback)
+    return callback
+
+
 def record_changes(*, actor, model: type[models.Model] | str, changes: Iterable[Change]) -> None:
     label = model if isinstance(model, str) else model._meta.label_lower
     changes = [c for c in changes if c.before != c.after]
@@ -96,6 +107,8 @@ def record_audit(*, actor, model: type[models.Model] | str, changes: Iterable[Ch
         )
         for c in changes
     )
+    for callback in _recorded:
+        callback()
 
 
 def record_change(
