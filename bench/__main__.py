@@ -155,6 +155,23 @@ def incremental_after(changes: int) -> float | None:
     return time.perf_counter() - started
 
 
+def suppression_pass_s(run_id: int) -> float:
+    """The complementary-suppression pass of a published full run, again, in a transaction rolled back:
+    what that pass adds to a full recompute (its solving and its marks)."""
+    from django.db import transaction
+
+    from reporting.engine.suppression import complementary_suppress
+    from reporting.models import IndicatorRun
+
+    run = IndicatorRun.objects.get(pk=run_id)
+    with transaction.atomic():
+        started = time.perf_counter()
+        complementary_suppress(run, served=False)
+        seconds = time.perf_counter() - started
+        transaction.set_rollback(True)
+    return seconds
+
+
 def freshness_after_commit(changes: int = 20, debounce: float = 3.0) -> float:
     """Seconds from a burst of mediator work committing to an incremental run serving it, with no beat:
     the debounced ask after the commit, the run and its publication (reporting/freshness.py)."""
@@ -211,6 +228,8 @@ def main() -> None:
             values_written=run["values_written"],
             worker_peak_rss_mb=round(peak.peak_mb, 1),
         )
+        suppression_s = suppression_pass_s(run["id"])
+        result.update(suppression_s=round(suppression_s, 2), suppression_share=round(suppression_s / recompute_s, 3))
         minute = incremental_after(20)
         if minute is not None:
             from trajectories.models import Action
