@@ -12,3 +12,9 @@ SESSION_COOKIE_SECURE = False
 CSRF_COOKIE_SECURE = False
 # Hashing test users' passwords with PBKDF2 would dominate the suite's time.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+# A test session's own keys in a shared Redis: a login lock or a rate count an earlier session left
+# (under the same generated user names) must not reach this one. Child processes (the Celery worker a
+# test starts) inherit the prefix through the environment, so they share this session's keys.
+os.environ.setdefault("IDW_TEST_CACHE_PREFIX", f"test-{os.urandom(4).hex()}")
+CACHES["default"]["KEY_PREFIX"] = os.environ["IDW_TEST_CACHE_PREFIX"]  # noqa: F405
