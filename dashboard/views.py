@@ -303,6 +303,8 @@ def cohorts(request):
         status_rows = []
     status_rows = [r for r in status_rows if r["dimensions"]["horizon_months"] == 36]
     status_table = tables.arrange(status_rows, always=("horizon_months", "trajectory_type"), named=["outflow_reason"])
+    status_names = labels.series_labels(status_rows, ["outflow_reason"])
+    status_table.headers = [status_names.get(column, column) for column in status_table.columns]
     context = _base_context(
         request,
         ind=ind,

@@ -148,10 +148,19 @@ NL = {
 }
 
 ENTRY = re.compile(r'msgid "((?:[^"\\]|\\.)*)"\nmsgstr ""\n(?!")', re.M)
+SET = re.compile(r'^msgid "((?:[^"\\]|\\.)+)"\nmsgstr "(?:[^"\\]|\\.)*"\n(?!")', re.M)
+# makemessages guesses a new msgid's translation from a similar one (fuzzy, and ignored by msgfmt):
+# such a guess is dropped, so the entry is filled from the table like any new one.
+FUZZY = re.compile(r'#, fuzzy\n(?:#\| .*\n)*(msgid "(?:[^"\\]|\\.)+"\n)msgstr "(?:[^"\\]|\\.)*"\n')
 
 
 def fill(po: Path, table: dict, *, only: bool = False) -> list[str]:
-    text = po.read_text()
+    text = FUZZY.sub(lambda m: m.group(1) + 'msgstr ""\n', po.read_text())
+    # The table is the truth for its msgids: a translation that drifted from it (an old guess) is replaced.
+    text = re.sub(r"^#\| msgid .*\n", "", text, flags=re.M)
+    text = SET.sub(
+        lambda m: f'msgid "{m.group(1)}"\nmsgstr "{table[m.group(1)]}"\n' if m.group(1) in table else m.group(0), text
+    )
     missing = []
 
     def sub(match):
