@@ -16,6 +16,17 @@ pytestmark = [*BROWSER, pytest.mark.postgres, pytest.mark.worker]
 WORKER_SECONDS = 120
 
 
+@pytest.fixture(autouse=True)
+def tasks_on_the_broker():
+    """This test needs the run to wait on the broker for the worker, whatever an earlier test left set."""
+    from idw.celery import app
+
+    old = app.conf.task_always_eager
+    app.conf.task_always_eager = False
+    yield
+    app.conf.task_always_eager = old
+
+
 def test_admin_starts_a_run_sees_it_progress_and_the_worker_publish_it(page, request):
     office = Office.objects.create(code="ANT01", name="Antwerpen", region=Region.objects.get(code="antwerpen"))
     for i in range(6):
