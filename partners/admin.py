@@ -18,8 +18,19 @@ from django.utils.translation import ngettext
 
 from trajectories.models import Office
 
-from . import services
-from .models import OBJECTIVES, Partner, PartnerAgreement, Project, Referral, ReferralStatus, RejectionReason
+from . import services, webhooks
+from .models import (
+    OBJECTIVES,
+    Partner,
+    PartnerAgreement,
+    Project,
+    Referral,
+    ReferralStatus,
+    RejectionReason,
+    Webhook,
+    WebhookDelivery,
+    WebhookEventType,
+)
 
 
 class AgreementInline(admin.TabularInline):
@@ -259,3 +270,92 @@ class ReferralAdmin(admin.ModelAdmin):
         if target is not None:
             text += "; " + _("target %(target)d referrals a year") % {"target": target}
         return text
+
+
+# Webhooks -------------------------------------------------------------------------
+# Read in the admin (the partner systems manage their endpoints through the
+# API); the secret is never shown, and neither is an event's payload: it holds
+# the person, whose reads are recorded on the referral's own page.
+
+
+class WebhookDeliveryInline(admin.TabularInline):
+    model = WebhookDelivery
+    fields = ["event_type", "status", "attempts", "last_status_code", "last_attempt_at", "next_attempt_at"]
+    readonly_fields = fields
+    extra = 0
+    max_num = 0
+    can_delete = False
+    show_change_link = True
+    ordering = ["-id"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("event")
+
+    @admin.display(description=_("event"))
+    def event_type(self, obj) -> str:
+        return obj.event.get_type_display()
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    def get_queryset(self, request):
+        return super().get_queryset(request).for_user(request.user)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Webhook)
+class WebhookAdmin(ReadOnlyAdmin):
+    list_display = ["partner", "url", "event_list", "active", "created_at"]
+    list_filter = ["active", "partner"]
+    list_select_related = ["partner"]
+    search_fields = ["url", "partner__code", "partner__name"]
+    fields = ["partner", "url", "event_list", "active", "created_at"]  # never `secret`
+    readonly_fields = fields
+    inlines = [WebhookDeliveryInline]
+
+    @admin.display(description=_("events"))
+    def event_list(self, obj) -> str:
+        labels = dict(WebhookEventType.choices)
+        return ", ".join(str(labels.get(e, e)) for e in obj.events)
+
+
+@admin.action(description=_("Send the selected deliveries again"), permissions=["retry"])
+def retry_deliveries(model_admin, request, queryset):
+    done = 0
+    for delivery in queryset:
+        webhooks.webhook_delivery_retry(actor=request.user, delivery=delivery)
+        done += 1
+    model_admin.message_user(
+        request,
+        ngettext("%(count)d delivery will be sent again.", "%(count)d deliveries will be sent again.", done)
+        % {"count": done},
+        messages.SUCCESS,
+    )
+
+
+@admin.register(WebhookDelivery)
+class WebhookDeliveryAdmin(ReadOnlyAdmin):
+    list_display = ["id", "webhook", "event_type", "referral_id", "status", "attempts", "last_status_code",
+                    "last_attempt_at", "next_attempt_at"]  # fmt: skip
+    list_filter = ["status", "event__type", "webhook__partner"]
+    list_select_related = ["webhook", "webhook__partner", "event"]
+    search_fields = ["=referral_id", "=event__id"]
+    fields = ["webhook", "event_id", "event_type", "referral_id", "status", "attempts", "last_status_code",
+              "last_error", "last_attempt_at", "next_attempt_at", "created_at"]  # fmt: skip
+    readonly_fields = fields
+    actions = [retry_deliveries]
+
+    def has_retry_permission(self, request) -> bool:
+        # A retry sends what the outbox holds again: whoever may read the deliveries (admin).
+        return self.has_view_permission(request)
+
+    @admin.display(description=_("event"), ordering="event__type")
+    def event_type(self, obj) -> str:
+        return obj.event.get_type_display()

@@ -35,6 +35,14 @@ def deliver_webhook(delivery_id: int) -> str | None:
     return webhooks.webhook_delivery_attempt(delivery_id)
 
 
+@shared_task(name="partners.deliver_webhooks")
+def deliver_webhooks(delivery_ids: list[int]) -> int:
+    """One attempt of each of these deliveries, in order (see partners.webhooks)."""
+    from . import webhooks
+
+    return sum(webhooks.webhook_delivery_attempt(pk) is not None for pk in delivery_ids)
+
+
 @shared_task(name="partners.sweep_webhook_deliveries")
 def sweep_webhook_deliveries() -> int:
     """Attempt the due deliveries: retries, and those whose task never ran."""

@@ -329,7 +329,7 @@ def test_nothing_is_lost_when_the_broker_is_down(
     def down(*args, **kwargs):
         raise ConnectionError("broker down")
 
-    monkeypatch.setattr(tasks.deliver_webhook, "delay", down)
+    monkeypatch.setattr(tasks.deliver_webhooks, "delay", down)
     reject(mediator, referral_id, django_capture_on_commit_callbacks)
     assert receiver.requests == []
     assert WebhookDelivery.objects.get().status == "pending"
