@@ -16,17 +16,16 @@ import re
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.core.validators import EmailValidator
+from django.core.validators import MaxLengthValidator, ProhibitNullCharactersValidator
 from rest_framework.exceptions import ErrorDetail, ValidationError
+from rest_framework.fields import ProhibitSurrogateCharactersValidator
 from rest_framework.settings import api_settings
 
 from idw.api import fields as sane
-from trajectories.models import DutchLevel, Gender, PriorEducation, ResidenceStatusKind
 from trajectories.services import today
-from trajectories.validators import normalise_insz, validate_country, validate_insz, validate_language, validate_nis
+from trajectories.validators import normalise_insz, validate_insz
 
-from ..models import Housing, LegalBasis
-from .serializers import ReferralCreateSerializer, legal_basis_errors
+from .serializers import ReferralCreateSerializer, ReferralPersonSerializer, legal_basis_errors
 
 
 class _Defer(Exception):
@@ -36,14 +35,37 @@ class _Defer(Exception):
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 # The fast date path parses exactly what DRF's configured input format parses.
 _DATES_OK = list(api_settings.DATE_INPUT_FORMATS) in (["%Y-%m-%d"], ["iso-8601"])
-_EMAIL = EmailValidator()
 
-_GENDERS = frozenset(Gender.values)
-_DUTCH_LEVELS = frozenset(DutchLevel.values)
-_PRIOR_EDUCATIONS = frozenset(PriorEducation.values)
-_RESIDENCE_STATUSES = frozenset(ResidenceStatusKind.values)
-_HOUSINGS = frozenset(Housing.values)
-_LEGAL_BASES = frozenset(LegalBasis.values)
+# The serializer declares every field once (names, lengths, choices, validators);
+# the fast path reads them from there rather than repeating them.
+_BODY = ReferralCreateSerializer().fields
+_PERSON = ReferralPersonSerializer().fields
+
+
+def _choices(field) -> frozenset[str]:
+    return frozenset(field.choices)
+
+
+def _max(field) -> int | None:
+    return field.max_length
+
+
+# What `_text` checks itself, faster.
+_DONE_BY_TEXT = (MaxLengthValidator, ProhibitNullCharactersValidator, ProhibitSurrogateCharactersValidator)
+
+
+def _validators(field) -> tuple:
+    """The field's own validators (country, language, NIS code, e-mail), without those `_text` does."""
+    return tuple(v for v in field.validators if not isinstance(v, _DONE_BY_TEXT))
+
+
+_PERSON_CHECKS = {key: _validators(field) for key, field in _PERSON.items()}
+_GENDERS = _choices(_PERSON["gender"])
+_DUTCH_LEVELS = _choices(_PERSON["dutch_level"])
+_PRIOR_EDUCATIONS = _choices(_PERSON["prior_education"])
+_RESIDENCE_STATUSES = _choices(_BODY["residence_status"])
+_HOUSINGS = _choices(_BODY["housing"])
+_LEGAL_BASES = _choices(_BODY["legal_basis"])
 
 
 def _text(value: Any, max_length: int | None) -> str:
@@ -85,13 +107,19 @@ def _date(value: Any, today_: datetime.date, earliest: datetime.date = sane.EARL
     return parsed
 
 
-def _checked(value: str | None, check) -> str | None:
+def _checked(value: str | None, key: str) -> str | None:
+    """`value` through the serializer field's own validators (a failure is the serializer's to word)."""
     if value is not None:
-        try:
-            check(value)
-        except DjangoValidationError:
-            raise _Defer from None
+        for check in _PERSON_CHECKS[key]:
+            try:
+                check(value)
+            except (DjangoValidationError, ValidationError):
+                raise _Defer from None
     return value
+
+
+def _person_text(data: dict, key: str) -> str | None:
+    return _checked(_optional_text(data.get(key), _max(_PERSON[key])), key)
 
 
 # The months an INSZ may encode: a national number 0-12 (0: unknown), a BIS
@@ -138,17 +166,17 @@ def _person(data: Any, today_: datetime.date) -> dict[str, Any]:
     insz = _insz(data.get("insz", _Defer))
     return {
         "insz": insz,
-        "first_name": _text(data.get("first_name", _Defer), 100),
-        "last_name": _text(data.get("last_name", _Defer), 100),
+        "first_name": _text(data.get("first_name", _Defer), _max(_PERSON["first_name"])),
+        "last_name": _text(data.get("last_name", _Defer), _max(_PERSON["last_name"])),
         "birth_date": _date(data.get("birth_date", _Defer), today_, sane.EARLIEST_BIRTH_DATE),
         "gender": _choice(data.get("gender"), _GENDERS),
-        "nationality": _checked(_optional_text(data.get("nationality"), 2), validate_country),
-        "mother_tongue": _checked(_optional_text(data.get("mother_tongue"), 3), validate_language),
+        "nationality": _person_text(data, "nationality"),
+        "mother_tongue": _person_text(data, "mother_tongue"),
         "dutch_level": _choice(data.get("dutch_level"), _DUTCH_LEVELS),
-        "municipality_nis": _checked(_optional_text(data.get("municipality_nis"), 5), validate_nis),
+        "municipality_nis": _person_text(data, "municipality_nis"),
         "prior_education": _choice(data.get("prior_education"), _PRIOR_EDUCATIONS),
-        "phone": _optional_text(data.get("phone"), 32),
-        "email": _checked(_optional_text(data.get("email"), 254), _EMAIL),
+        "phone": _person_text(data, "phone"),
+        "email": _person_text(data, "email"),  # EmailField's EmailValidator is one of its validators
     }
 
 
@@ -156,13 +184,13 @@ def _fast(data: Any, today_: datetime.date) -> dict[str, Any]:
     if type(data) is not dict:
         raise _Defer
     return {
-        "external_id": _text(data.get("external_id", _Defer), 64),
+        "external_id": _text(data.get("external_id", _Defer), _max(_BODY["external_id"])),
         "referred_on": _date(data.get("referred_on", _Defer), today_),
         "person": _person(data.get("person", _Defer), today_),
         "residence_status": _choice(data.get("residence_status"), _RESIDENCE_STATUSES),
         "housing": _choice(data.get("housing"), _HOUSINGS),
         # allow_blank: a blank reason is '' in DRF; rare enough to defer.
-        "reason": _optional_text(data.get("reason"), sane.FREE_TEXT_MAX_LENGTH),
+        "reason": _optional_text(data.get("reason"), _max(_BODY["reason"])),
         **_legal_basis(data, today_),
     }
 
