@@ -275,6 +275,7 @@ def test_cohort_page_shows_durable_work_and_reentry_as_the_api(region_office, co
 @pytest.mark.parametrize("role", [Role.REPORTING, Role.ADMIN])
 def test_partner_page_shows_expired_referrals_and_suppresses_small_counts(make_client, compute, settings, role):
     from partners import services as partner_services
+    from partners.models import Referral
     from trajectories.validators import make_insz
 
     settings.IDW_REFERRAL_EXPIRY_DAYS = 60
@@ -289,7 +290,7 @@ def test_partner_page_shows_expired_referrals_and_suppresses_small_counts(make_c
         }
         body = {"external_id": f"x{n}", "referred_on": "2024-01-05", "person": person_}
         assert client.post("/api/v1/referrals/", body, format="json").status_code == 201
-    first = partner_services.Referral.objects.order_by("pk").first()
+    first = Referral.objects.order_by("pk").first()
     make_client("admin").post(f"/api/v1/referrals/{first.pk}/reject/", {"reason": "other", "on": "2024-01-07"})
     assert partner_services.referrals_expire(on=D(2024, 8, 1)) == 7
     compute(D(2024, 6, 30))
