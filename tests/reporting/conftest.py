@@ -23,7 +23,8 @@ def pytest_runtest_teardown(item, nextitem):
     (regions, action types, competences, the catalogue), so later tests and later `--reuse-db`
     sessions find them. The marker's serialized_rollback=True makes pytest-django serialize them."""
     result = yield
-    if item.get_closest_marker("worker"):
+    db_marker = item.get_closest_marker("django_db")
+    if item.get_closest_marker("worker") or (db_marker and db_marker.kwargs.get("transaction")):
         from django.db import connection
         from pytest_django.plugin import blocking_manager_key
 
