@@ -67,7 +67,7 @@ def canonical_body(data: dict[str, Any]) -> dict[str, Any]:
     digits, trimmed strings), so two bodies that mean the same are equal here.
     """
     person = data.get("person") or {}
-    body = {key: data.get(key) for key in _BODY_SCALARS}
+    body: dict[str, Any] = {key: data.get(key) for key in _BODY_SCALARS}
     body["person"] = {key: person.get(key) for key in PERSON_FIELDS}
     for key in LATER_PERSON_FIELDS:
         if body["person"][key] is None:
@@ -131,7 +131,7 @@ class IntakeOutcome:
     @property
     def referral(self) -> Referral | None:
         """The referral as stored by this request (201 only), built from the inserted values."""
-        if self.body is None:
+        if self.body is None or self.partner_id is None or self.at is None:
             return None
         return _referral_of(self.referral_id, self.partner_id, self.body, self.at)
 

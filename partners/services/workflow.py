@@ -65,6 +65,7 @@ def _register(referral: Referral, trajectory: Trajectory, at: datetime.datetime)
 
 def _job_seeker_from_person(*, actor, referral: Referral, office: Office) -> JobSeeker:
     person = referral.person
+    assert person is not None, "accept refuses an erased referral first"
     fields = {key: person.get(key) for key in PERSON_FIELDS}
     fields["birth_date"] = datetime.date.fromisoformat(fields["birth_date"])
     try:
@@ -99,9 +100,12 @@ def referral_accept(
             office = actor.office
     elif not acts_as_admin(actor) and office.pk != actor.office_id:
         errors.setdefault("office", []).append(_("A mediator can only accept referrals into their own office."))
+    if office is None and "office" not in errors:  # a user without an office of their own
+        errors.setdefault("office", []).append(_("Name the office to accept this referral into."))
     if referral.person is None:
         errors.setdefault(NON_FIELD, []).append(_("The person data of this referral has been erased."))
     _raise(errors)
+    assert office is not None and referral.person is not None  # refused above otherwise
 
     job_seeker = JobSeeker.objects.filter(insz=referral.person["insz"]).first()
     if job_seeker is not None and job_seeker.office_id != office.pk:
