@@ -142,3 +142,18 @@ def complaints_client(make_client):
 @pytest.fixture
 def anonymous():
     return APIClient()
+
+
+@pytest.fixture(autouse=True)
+def worker_tests_use_the_broker(request):
+    """A `worker` test's tasks go through the broker to the real worker, whatever an earlier test left
+    set: a run computed in the test process instead would wait on the locks a fault test holds."""
+    if not request.node.get_closest_marker("worker"):
+        yield
+        return
+    from idw.celery import app
+
+    old = app.conf.task_always_eager
+    app.conf.task_always_eager = False
+    yield
+    app.conf.task_always_eager = old
