@@ -20,10 +20,11 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt
 	touch $@
 
 # The demo: migrate, load a small synthetic data set, print credentials and
-# keys for every role, compute indicators, and serve.
+# keys for every role with the URLs of HOST:PORT (`make run HOST=0.0.0.0 PORT=8123`),
+# compute indicators, and serve there.
 run: install
 	DEBUG=$${DEBUG:-1} $(PY) manage.py migrate --no-input
-	DEBUG=$${DEBUG:-1} $(PY) manage.py demo
+	DEBUG=$${DEBUG:-1} HOST=$(HOST) PORT=$(PORT) $(PY) manage.py demo
 	DEBUG=$${DEBUG:-1} $(PY) manage.py runserver $(HOST):$(PORT)
 
 test: install

@@ -10,7 +10,7 @@ from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.db import transaction
-from django.test import TestCase
+from django.test import Client, TestCase
 from rest_framework.test import APIClient
 
 from accounts.models import ApiKey, Role, User
@@ -91,7 +91,7 @@ def test_demo_prints_a_key_per_role_that_authenticates(demo_twice, db):
 
 def test_demo_users_log_in_to_the_admin_site_with_the_demo_password(demo_twice, db):
     _, second = demo_twice
-    assert "password for the admin site and the browsable API: idw-demo" in second
+    assert "password for the admin site, the login page and the browsable API: idw-demo" in second
     admin = User.objects.get(username="demo-admin")
     assert admin.is_superuser and admin.is_staff and admin.check_password("idw-demo")
     mediator = User.objects.get(username="demo-mediator")
@@ -128,3 +128,65 @@ def test_demo_says_what_happened_to_the_indicators(demo_twice, db):
         assert run.status in ("queued", "running", "succeeded")
         assert "Indicators: run" in second
     assert "curl -H" in second
+
+
+def test_demo_prints_each_users_real_way_in_and_it_works(demo_twice, db):
+    _, second = demo_twice
+    ways = {line.split()[0]: line for line in second.splitlines() if line.startswith("  demo-") and "http" in line}
+    host = "http://127.0.0.1:8000"
+    assert f"{host}/admin/" in ways["demo-mediator"] and f"{host}/admin/" in ways["demo-complaints"]
+    assert "/admin/" not in ways["demo-reporting"] and f"{host}/dashboard/" in ways["demo-reporting"]
+    assert "/admin/" not in ways["demo-partner"] and "key" in ways["demo-partner"]
+    # What the banner says holds: the reporting user gets in at /login/ and lands on the dashboard,
+    # the partner and the reporting user are kept out of the admin.
+    browser = Client()
+    response = browser.post("/login/", {"username": "demo-reporting", "password": "idw-demo"})
+    assert response.status_code == 302, response.content.decode()[-2000:]
+    assert response["Location"] == "/dashboard/"
+    assert browser.get("/dashboard/").status_code == 200
+    assert browser.get("/admin/").status_code == 302  # to the admin's login: not staff
+    partner = Client()
+    assert partner.post("/login/", {"username": "demo-partner", "password": "idw-demo"}).status_code == 302
+    assert partner.get("/admin/").status_code == 302
+
+
+@pytest.mark.parametrize(
+    ("host", "port", "url"),
+    [
+        ("127.0.0.1", "8123", "http://127.0.0.1:8123"),
+        ("0.0.0.0", "9000", "http://127.0.0.1:9000"),  # noqa: S104
+        ("localhost", None, "http://localhost:8000"),
+        (None, None, "http://127.0.0.1:8000"),
+        ("::1", "8123", "http://[::1]:8123"),
+    ],
+)
+def test_the_printed_urls_follow_host_and_port(host, port, url):
+    from accounts.management.commands.demo import served_url
+
+    assert served_url(host, port) == url
+
+
+def test_make_run_passes_host_and_port_to_the_banner_and_the_server():
+    import shutil
+    import subprocess
+
+    if shutil.which("make") is None:
+        pytest.skip("make is not installed")
+    dry = subprocess.run(
+        ["make", "-n", "-o", "install", "run", "HOST=0.0.0.0", "PORT=8123"],  # noqa: S607
+        capture_output=True,
+        text=True,
+        cwd=settings.BASE_DIR,
+        check=True,
+    ).stdout
+    assert "HOST=0.0.0.0 PORT=8123" in dry and "manage.py demo" in dry
+    assert "runserver 0.0.0.0:8123" in dry
+
+
+def test_demo_reads_host_and_port_from_the_environment(monkeypatch):
+    from accounts.management.commands.demo import Command
+
+    monkeypatch.setenv("HOST", "0.0.0.0")  # noqa: S104
+    monkeypatch.setenv("PORT", "8123")
+    parser = Command().create_parser("manage.py", "demo")
+    assert parser.parse_args([]).host == "http://127.0.0.1:8123"

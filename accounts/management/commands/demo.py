@@ -8,6 +8,7 @@ users and prints new keys (earlier keys stay valid until revoked).
 """
 
 import datetime
+import os
 
 from django.apps import apps
 from django.conf import settings
@@ -47,7 +48,11 @@ class Command(BaseCommand):
         parser.add_argument(
             "--start", type=datetime.date.fromisoformat, default=DEMO_START, help="first day of the demo history"
         )
-        parser.add_argument("--host", default="http://127.0.0.1:8000", help="base URL for the curl examples")
+        parser.add_argument(
+            "--host",
+            default=served_url(os.environ.get("HOST"), os.environ.get("PORT")),
+            help="base URL printed in the examples (default: from HOST and PORT, as `make run` serves)",
+        )
         parser.add_argument("--no-indicators", action="store_true", help="skip the indicator run")
         parser.add_argument(
             "--force-insecure-demo",
@@ -82,7 +87,7 @@ class Command(BaseCommand):
     def print_credentials(self, rows, host: str) -> None:
         out = self.stdout.write
         out("")
-        out(f"Demo users (password for the admin site and the browsable API: {DEMO_PASSWORD})")
+        out(f"Demo users (password for the admin site, the login page and the browsable API: {DEMO_PASSWORD})")
         header = f"{'username':<16} {'password':<10} {'role':<11} {'scope':<24} API key"
         out(header)
         out("-" * (len(header) + 40))
@@ -91,7 +96,9 @@ class Command(BaseCommand):
             out(f"{user.username:<16} {DEMO_PASSWORD:<10} {user.role:<11} {scope!s:<24} {key}")
         keys = {user.role: key for user, key in rows}
         out("")
-        out(f"Admin site: {host}/admin/  (log in as demo-admin or demo-mediator)")
+        out("Ways in (each user's real one):")
+        for user, _key in rows:
+            out(f"  {user.username:<16} {way_in(user.role, host)}")
         out(f"API docs:   {host}/api/docs/")
         out("")
         out("Try:")
@@ -148,6 +155,32 @@ def refuse_unsafe_demo(*, force: bool) -> None:
             "Refusing to run the demo with DEBUG off: it creates a superuser with a published password. "
             "Set DEBUG=1, or pass --force-insecure-demo on a server no one else can reach."
         )
+
+
+def served_url(host: str | None, port: str | None) -> str:
+    """The base URL of `runserver HOST:PORT` (`make run` passes both); a wildcard address is reached on localhost."""
+    host = (host or "127.0.0.1").strip()
+    if host in ("0.0.0.0", "::", "[::]", ""):  # noqa: S104 (naming the wildcard, not binding to it)
+        host = "127.0.0.1"
+    if ":" in host and not host.startswith("["):
+        host = f"[{host}]"
+    return f"http://{host}:{(port or '8000').strip()}"
+
+
+def way_in(role: str, host: str) -> str:
+    """How a role's user reaches its work: the staff roles the admin, the others the login page and their key.
+
+    Mirrors accounts.services (is_staff for ADMIN_GROUPS) and accounts.views.landing_url.
+    """
+    if role == Role.ADMIN:
+        return f"{host}/admin/ (all of it) and {host}/login/ -> {host}/dashboard/"
+    if role in ADMIN_GROUPS:
+        return f"{host}/admin/ (password above)"
+    if role == Role.REPORTING:
+        return f"{host}/login/ -> {host}/dashboard/; the API with its key"
+    if role == Role.PARTNER:
+        return f"the API with its key (see {host}/api/docs/); {host}/login/ opens the API docs"
+    return "the API with its key"
 
 
 def _succeeded_run(as_of: datetime.date):
