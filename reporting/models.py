@@ -116,7 +116,11 @@ class IndicatorRun(models.Model):
         indexes = [models.Index(fields=["status", "finished_at"])]
 
     def __str__(self) -> str:
-        return f"{self.kind} run {self.pk} ({self.status})"
+        return _("%(kind)s run %(id)s (%(status)s)") % {
+            "kind": self.get_kind_display(),
+            "id": self.pk,
+            "status": self.get_status_display(),
+        }
 
 
 class RunFamily(models.Model):
