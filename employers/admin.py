@@ -128,7 +128,13 @@ class CompetenceScreeningAdmin(ReadOnlyMixin, ScopedAdmin):
     the API's service, so the strengthening action is planned in the same transaction."""
 
     list_display = ["id", "job_seeker", "action_type", "screened_on", "scorer", "competence_strengthening_action"]
-    list_select_related = ["action__action_type", "action__trajectory__job_seeker", "employer", "provider"]
+    list_select_related = [
+        "action__action_type",
+        "action__trajectory__job_seeker",
+        "employer",
+        "provider",
+        "competence_strengthening_action__action_type",  # its label names the type
+    ]
     list_filter = ["action__action_type"]
     date_hierarchy = "screened_on"
     fields = ["action", "screened_on", "employer", "provider", "competence_strengthening_action", "created_by"]

@@ -21,6 +21,18 @@ from pathlib import Path
 PO = Path(__file__).resolve().parent / "nl" / "LC_MESSAGES" / "django.po"
 
 NL = {
+    # idw/codes.py: codes by name
+    "stateless": "staatloos",
+    "province": "provincie",
+    "Unknown country: %(value)s. Pick a name from the list or type the two-letter code.": (
+        "Onbekend land: %(value)s. Kies een naam uit de lijst of typ de code van twee letters."
+    ),
+    "Unknown language: %(value)s. Pick a name from the list or type the ISO code.": (
+        "Onbekende taal: %(value)s. Kies een naam uit de lijst of typ de ISO-code."
+    ),
+    "The NIS code of the municipality (5 digits); its province is shown beside it.": (
+        "De NIS-code van de gemeente (5 cijfers); de provincie staat ernaast."
+    ),
     "Role": "Rol",
     "active": "actief",
     "The new key of %(user)s, shown only this once: %(key)s": (

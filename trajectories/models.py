@@ -417,7 +417,10 @@ class Action(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.action_type_id} {self.started_on}"
+        # The row label of the admin's inlines and lists: the type's name, not its code.
+        # Callers that list actions select_related("action_type").
+        kind = str(self.action_type) if self.action_type_id else ""
+        return f"{kind} {self.started_on:%d-%m-%Y}".strip() if self.started_on else kind
 
 
 class BarrierKind(models.TextChoices):

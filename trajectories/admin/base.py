@@ -7,11 +7,15 @@ from collections.abc import Callable
 from typing import Any
 
 from django.contrib import admin, messages
+from django.contrib.admin.filters import ChoicesFieldListFilter, FieldListFilter
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import transaction
 from django.db.models import Model
 from django.http import HttpResponseRedirect
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+
+from idw.codes import formfield_for_code, label_key
 
 from ..models import (
     Office,
@@ -92,7 +96,74 @@ class ReadOnlyMixin:
         return False
 
 
-class ScopedAdmin(admin.ModelAdmin):
+def sorted_by_label(choices) -> list:
+    """A choice list in the order of its (translated) labels; the empty choice stays first."""
+    empty = [choice for choice in choices if choice[0] in ("", None)]
+    rest = [choice for choice in choices if choice[0] not in ("", None)]
+    return empty + sorted(rest, key=lambda choice: label_key(choice[1]))
+
+
+def insz_search_term(search_term: str) -> str:
+    """An INSZ as printed on the eID card (`90.03.15-123.77`) is searched as its 11 digits."""
+    printed = normalise_insz(search_term)
+    if isinstance(printed, str) and len(printed) == 11 and printed.isdigit():
+        return printed
+    return search_term
+
+
+class SortedChoicesFieldListFilter(ChoicesFieldListFilter):
+    """A list filter on an enum field, its values in the order of their labels ("All" first, "empty" last)."""
+
+    def choices(self, changelist):
+        everything, *values = list(super().choices(changelist))
+        empty = [v for v in values if self.lookup_kwarg_isnull in v["query_string"] and "True" in v["query_string"]]
+        values = [v for v in values if v not in empty]
+        return [everything, *sorted(values, key=lambda v: label_key(v["display"])), *empty]
+
+
+# Every enum field's filter in every admin screen (list_filter names a field: Django picks its class here).
+FieldListFilter.register(lambda f: bool(f.choices), SortedChoicesFieldListFilter, take_priority=True)
+
+
+class MediatorFormMixin:
+    """What every form field of the mediators' screens does, for a ModelAdmin or an inline.
+
+    Codes are typed and shown by name (idw.codes), enum choices come in the
+    order of their labels, the action-type list in the order of its names, and
+    a foreign key with one permitted row (a mediator's own office) has that row
+    preselected as the only choice.
+    """
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = formfield_for_code(db_field, **kwargs)
+        if field is not None:
+            return field
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+    def formfield_for_choice_field(self, db_field, request, **kwargs):
+        field = super().formfield_for_choice_field(db_field, request, **kwargs)
+        field.choices = sorted_by_label(list(field.choices))
+        return field
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        queryset = kwargs.get("queryset", scoped_choices(db_field.related_model, request.user))
+        if db_field.related_model._meta.label_lower == "trajectories.actiontype":
+            queryset = queryset.order_by("name_en" if _english() else "name_nl", "code")
+        kwargs["queryset"] = queryset
+        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        if field is not None and db_field.related_model is Office and getattr(request.user, "office_id", None):
+            only = list(queryset[:2])
+            if len(only) == 1:
+                field.initial = only[0].pk
+                field.empty_label = None
+        return field
+
+
+def _english() -> bool:
+    return (get_language() or "nl").startswith("en")
+
+
+class ScopedAdmin(MediatorFormMixin, admin.ModelAdmin):
     """Rows through `for_user`; foreign-key choices scoped likewise; writes through services.
 
     Subclasses define `perform_save(actor, cleaned, changed, instance)` (instance
@@ -102,19 +173,11 @@ class ScopedAdmin(admin.ModelAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).for_user(request.user)
 
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        kwargs.setdefault("queryset", scoped_choices(db_field.related_model, request.user))
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
-
     def get_autocomplete_fields(self, request):
         return [*super().get_autocomplete_fields(request), *registered_autocompletes(self)]
 
     def get_search_results(self, request, queryset, search_term):
-        """An INSZ as printed on the eID card (`90.03.15-123.77`) is searched as its 11 digits."""
-        printed = normalise_insz(search_term)
-        if len(printed) == 11 and printed.isdigit():
-            search_term = printed
-        return super().get_search_results(request, queryset, search_term)
+        return super().get_search_results(request, queryset, insz_search_term(search_term))
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form_class = super().get_form(request, obj, change=change, **kwargs)
@@ -213,7 +276,7 @@ def registered_autocompletes(model_admin) -> list[str]:
     return names
 
 
-class ServiceInline:
+class ServiceInline(MediatorFormMixin):
     """An inline whose rows are written through services (see ScopedAdmin.save_formset)."""
 
     def get_formset(self, request, obj=None, **kwargs):
@@ -233,10 +296,6 @@ class ServiceInline:
         formset = super().get_formset(request, obj, form=ServiceInlineForm, **kwargs)
         formset.service_inline = inline
         return formset
-
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        kwargs.setdefault("queryset", scoped_choices(db_field.related_model, request.user))
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def get_autocomplete_fields(self, request):
         return [*super().get_autocomplete_fields(request), *registered_autocompletes(self)]

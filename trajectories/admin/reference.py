@@ -1,6 +1,7 @@
 """Regions, offices and the action catalogue."""
 
 from django.contrib import admin
+from django.utils.translation import get_language
 
 from ..models import (
     ActionType,
@@ -30,3 +31,7 @@ class ActionTypeAdmin(ReadOnlyMixin, admin.ModelAdmin):
     list_display = ["code", "category", "name_nl", "name_en"]
     list_filter = ["category"]
     search_fields = ["code", "name_nl", "name_en"]
+
+    def get_ordering(self, request):
+        # Also the order of the action-type filter on the actions list (Django asks this admin).
+        return ["name_en" if (get_language() or "nl").startswith("en") else "name_nl", "code"]
