@@ -7,16 +7,24 @@ on an intermediate page and then call the same services as the API, with the
 logged-in user as actor: the same rules, change records and audit trail.
 """
 
+import datetime
+
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.core.exceptions import ValidationError
 from django.db.models import Case, IntegerField, Value, When
 from django.template.response import TemplateResponse
+from django.utils.formats import date_format
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
+from stdnum.be import nn
 
-from trajectories.models import Office
+from idw import codes
+from trajectories.admin.base import insz_search_term, scoped_choices, sorted_by_label
+from trajectories.models import DutchLevel, Gender, JobSeeker, Office, PriorEducation, Region
+from trajectories.worklists import REGION_NIS_PREFIXES, nis_region_q, own_region
 
 from . import services, webhooks
 from .models import (
@@ -134,17 +142,30 @@ class AcceptForm(forms.Form):
     )
     on = forms.DateField(label=_("accepted on"), required=False, help_text=_("Empty: today."))
 
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        # A mediator's own office, preselected and the only choice; the programme team picks any.
+        offices = scoped_choices(Office, user)
+        self.fields["office"].queryset = offices
+        if getattr(user, "office_id", None) and offices.count() == 1:
+            self.fields["office"].initial = user.office_id
+            self.fields["office"].empty_label = None
+
 
 class RejectForm(forms.Form):
     reason = forms.ChoiceField(label=_("reason"), choices=RejectionReason.choices)
     note = forms.CharField(label=_("note"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
     on = forms.DateField(label=_("rejected on"), required=False, help_text=_("Empty: today."))
 
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["reason"].choices = sorted_by_label(list(RejectionReason.choices))
+
 
 def _transition(model_admin, request, queryset, *, form_class, title, call):
     """Ask for the step's details on an intermediate page, then run the service per referral."""
     if "apply" in request.POST:
-        form = form_class(request.POST)
+        form = form_class(request.POST, user=request.user)
         if form.is_valid():
             done = 0
             for referral in queryset:
@@ -161,7 +182,7 @@ def _transition(model_admin, request, queryset, *, form_class, title, call):
                 )
             return None
     else:
-        form = form_class()
+        form = form_class(user=request.user)
     context = {
         **model_admin.admin_site.each_context(request),
         "title": title,
@@ -192,14 +213,114 @@ def reject_referrals(model_admin, request, queryset):
     return _transition(model_admin, request, queryset, form_class=RejectForm, title=_("Reject referrals"), call=call)
 
 
+class ReferralRegionFilter(admin.SimpleListFilter):
+    """The region of the referral's person, from the NIS code's province (trajectories.worklists' rule).
+
+    Without a choice a mediator sees their own office's region, like the start
+    page's work list; "all regions" shows every referral, those without a
+    (Flemish) municipality too.
+    """
+
+    title = _("region")
+    parameter_name = "region"
+    ALL = "all"
+
+    def __init__(self, request, params, model, model_admin):
+        self.own = own_region(request.user)
+        super().__init__(request, params, model, model_admin)
+
+    def lookups(self, request, model_admin):
+        field = "name_en" if (get_language() or "nl").startswith("en") else "name_nl"
+        regions = Region.objects.filter(code__in=list(REGION_NIS_PREFIXES)).order_by(field)
+        return [(region.code, getattr(region, field)) for region in regions]
+
+    def region(self) -> str | None:
+        chosen = self.value()
+        if chosen == self.ALL:
+            return None
+        return chosen if chosen in REGION_NIS_PREFIXES else self.own
+
+    def queryset(self, request, queryset):
+        region = self.region()
+        return queryset if region is None else queryset.filter(nis_region_q(region, "person__municipality_nis"))
+
+    def choices(self, changelist):
+        current = self.region()
+        yield {
+            "selected": current is None,
+            "query_string": changelist.get_query_string({self.parameter_name: self.ALL}),
+            "display": _("all regions"),
+        }
+        for code, label in self.lookup_choices:
+            yield {
+                "selected": current == code,
+                "query_string": changelist.get_query_string({self.parameter_name: code}),
+                "display": format_html("{} {}", label, _("(your office)")) if code == self.own else label,
+            }
+
+
+# What the inbox shows of a referral's person, in this order; labels as on the person's file.
+PERSON_FIELDS = [
+    "insz",
+    "first_name",
+    "last_name",
+    "birth_date",
+    "gender",
+    "nationality",
+    "mother_tongue",
+    "dutch_level",
+    "municipality_nis",
+    "prior_education",
+    "phone",
+    "email",
+]
+PERSON_LABELS = {"phone": _("phone"), "email": _("e-mail address")}
+
+
+def person_label(name: str) -> str:
+    if name in PERSON_LABELS:
+        return PERSON_LABELS[name]
+    try:
+        label = str(JobSeeker._meta.get_field(name).verbose_name)
+    except Exception:  # a field the file does not (yet) have
+        return name
+    return label[:1].upper() + label[1:]
+
+
+def person_value(name: str, value) -> str:
+    """A person field's value as a reader writes it: names for codes, Dutch dates, the INSZ as printed."""
+    enums = {"gender": Gender, "dutch_level": DutchLevel, "prior_education": PriorEducation}
+    if name in enums:
+        return str(dict(enums[name].choices).get(value, value))
+    if name == "nationality":
+        return codes.describe("country", value)
+    if name == "mother_tongue":
+        return codes.describe("language", value)
+    if name == "municipality_nis":
+        return codes.municipality_label(value)
+    if name == "insz" and isinstance(value, str) and len(value) == 11 and value.isdigit():
+        return nn.format(value)
+    if name == "birth_date" and isinstance(value, str):
+        try:
+            return date_format(datetime.date.fromisoformat(value))
+        except ValueError:
+            return value
+    return str(value)
+
+
 @admin.register(Referral)
 class ReferralAdmin(admin.ModelAdmin):
-    """The referral inbox: received referrals first, oldest first; then the handled ones."""
+    """The referral inbox: received referrals first, oldest first; then the handled ones.
 
-    list_display = ["referred_on", "partner", "person_name", "status", "updated_at"]
-    list_filter = ["status", "partner__kind", "partner"]
+    A mediator's own region by default (ReferralRegionFilter), 50 a page; an
+    INSZ is found as printed on the eID card.
+    """
+
+    list_display = ["referred_on", "partner", "person_name", "municipality", "status", "updated_at"]
+    list_filter = [ReferralRegionFilter, "status", "partner__kind", "partner"]
     list_select_related = ["partner"]
-    search_fields = ["external_id", "partner__name", "person__last_name"]
+    list_per_page = 50
+    search_fields = ["external_id", "partner__name", "person__last_name", "=person__insz"]
     actions = [accept_referrals, reject_referrals]
     fields = [
         "partner",
@@ -225,6 +346,9 @@ class ReferralAdmin(admin.ModelAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).for_user(request.user)
 
+    def get_search_results(self, request, queryset, search_term):
+        return super().get_search_results(request, queryset, insz_search_term(search_term))
+
     def get_ordering(self, request):
         received_first = Case(
             When(status=ReferralStatus.RECEIVED, then=Value(0)), default=Value(1), output_field=IntegerField()
@@ -243,15 +367,33 @@ class ReferralAdmin(admin.ModelAdmin):
             return _("(erased)")
         return f"{obj.person.get('first_name', '')} {obj.person.get('last_name', '')}"
 
+    @admin.display(description=_("municipality"))
+    def municipality(self, obj) -> str:
+        return codes.municipality_label((obj.person or {}).get("municipality_nis")) or "—"
+
     @admin.display(description=_("person data"))
     def person_details(self, obj) -> str:
         if obj.person is None:
             return _("(erased after the retention period)")
-        return "; ".join(f"{key}: {value}" for key, value in obj.person.items() if value not in (None, ""))
+        known = [name for name in PERSON_FIELDS if obj.person.get(name) not in (None, "")]
+        rows = format_html_join(
+            "",
+            '<tr data-field="{}"><th scope="row">{}</th><td>{}</td></tr>',
+            ((name, person_label(name), person_value(name, obj.person[name])) for name in known),
+        )
+        return format_html('<table class="referral-person"><tbody>{}</tbody></table>', rows)
 
     @admin.display(description=_("status history"))
     def history(self, obj) -> str:
-        return "; ".join(f"{entry['status']} {entry['on']}" for entry in obj.status_history)
+        labels = dict(ReferralStatus.choices)
+        rows = []
+        for entry in obj.status_history:
+            try:
+                on = date_format(datetime.date.fromisoformat(str(entry.get("on"))))
+            except ValueError:
+                on = entry.get("on") or ""
+            rows.append((labels.get(entry.get("status"), entry.get("status")), on))
+        return format_html_join("; ", "{} {}", rows) or "—"
 
     @admin.display(description=_("cooperation agreement"))
     def partner_agreement(self, obj) -> str:

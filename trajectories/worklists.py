@@ -36,6 +36,20 @@ REGION_NIS_PREFIXES = {
 }
 
 
+def nis_region_q(region: str | None, field: str) -> Q:
+    """Rows whose NIS code (in `field`) lies in `region`; no rows for an unknown region."""
+    condition = Q(pk__in=[])
+    for prefix in REGION_NIS_PREFIXES.get(region or "", ()):
+        condition |= Q(**{f"{field}__startswith": prefix})
+    return condition
+
+
+def own_region(user) -> str | None:
+    """The region of a user's office when the NIS rule knows it (a user without an office has none)."""
+    office = getattr(user, "office", None) if getattr(user, "office_id", None) else None
+    return office.region_id if office is not None and office.region_id in REGION_NIS_PREFIXES else None
+
+
 def region_of_nis(nis: str | None) -> str | None:
     """The region code of a municipality's NIS code; None for Wallonia or an unknown code."""
     for region, prefixes in REGION_NIS_PREFIXES.items():
@@ -95,11 +109,7 @@ def referrals_waiting(user, today: datetime.date, all_regions: bool = False) -> 
     queryset = Referral.objects.for_user(user).filter(status="received")
     office = getattr(user, "office", None)
     if office is not None and not all_regions:
-        prefixes = REGION_NIS_PREFIXES.get(office.region_id, ())
-        region_filter = Q(pk__in=[])
-        for prefix in prefixes:
-            region_filter |= Q(person__municipality_nis__startswith=prefix)
-        queryset = queryset.filter(region_filter)
+        queryset = queryset.filter(nis_region_q(office.region_id, "person__municipality_nis"))
         worklist.note = str(office.region)
     late_before = today - datetime.timedelta(days=REFERRAL_LATE_AFTER_DAYS)
     rows, worklist.total = _bounded(queryset.select_related("partner").order_by("created_at", "id"))

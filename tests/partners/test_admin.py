@@ -11,7 +11,9 @@ from trajectories.models import ChangeRecord, JobSeeker
 
 pytestmark = pytest.mark.django_db
 
-INBOX = "/admin/partners/referral/"
+# Every region: these referrals name no municipality, so none is in a mediator's own region
+# (the default, see test_admin_inbox.py).
+INBOX = "/admin/partners/referral/?region=all"
 
 
 @pytest.fixture
@@ -60,7 +62,7 @@ def test_referral_page_shows_the_partner_and_its_agreement(browser, referrals, p
         objectives=["sd1", "td1.1"],
         referral_target_per_year=80,
     )
-    r = browser.get(f"{INBOX}{referrals[0]}/change/")
+    r = browser.get(f"/admin/partners/referral/{referrals[0]}/change/")
     assert r.status_code == 200
     page = r.content.decode()
     assert "Atlas" in page and "2023-01-01" in page and "TD1.1" in page and "80" in page
@@ -103,7 +105,7 @@ def test_admin_screens_of_partners_render(admin_browser, referrals):
         "/admin/partners/project/",
         "/admin/partners/project/add/",
         INBOX,
-        f"{INBOX}?status__exact=received",
+        f"{INBOX}&status__exact=received",
     ):
         assert admin_browser.get(path).status_code == 200, path
 
