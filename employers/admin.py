@@ -19,6 +19,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.formats import date_format
 from django.utils.html import format_html
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from trajectories.admin import ReadOnlyMixin, ScopedAdmin, pick
@@ -39,6 +40,8 @@ from .models import (
     Outcome,
     Score,
     VacancyCheck,
+    normalise_enterprise_number,
+    normalise_nace,
 )
 
 
@@ -57,12 +60,45 @@ class CompetenceAdmin(admin.ModelAdmin):
         return False
 
 
+class NaceCodeFormField(forms.CharField):
+    """A NACE-BEL code dotted (`62.010`) or as the enterprise register writes it (`62010`); stored dotted."""
+
+    def to_python(self, value):
+        return normalise_nace(super().to_python(value))
+
+
+class EnterpriseNumberFormField(forms.CharField):
+    """An enterprise number as printed (`BE 0403.170.701`) or as its 10 digits; stored as the digits."""
+
+    def to_python(self, value):
+        return normalise_enterprise_number(super().to_python(value))
+
+
 @admin.register(Employer)
 class EmployerAdmin(ScopedAdmin):
     list_display = ["name", "enterprise_number", "nace_code", "municipality_nis"]
     search_fields = ["name", "=enterprise_number"]
     list_filter = ["nace_code"]
     ordering = ["name", "id"]
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        # The typed forms are longer than the stored ones: no maxlength on the inputs.
+        if db_field.name == "nace_code":
+            return NaceCodeFormField(
+                label=capfirst(db_field.verbose_name),
+                required=False,
+                empty_value=None,
+                help_text=_("As 62.010 or as the enterprise register writes it, 62010."),
+            )
+        if db_field.name == "enterprise_number":
+            return EnterpriseNumberFormField(label=capfirst(db_field.verbose_name), help_text="BE 0403.170.701")
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+    def get_search_results(self, request, queryset, search_term):
+        compact = normalise_enterprise_number(search_term)
+        if isinstance(compact, str) and len(compact) == 10 and compact.isdigit():
+            search_term = compact  # `BE 0403.170.701` finds 0403170701
+        return super().get_search_results(request, queryset, search_term)
 
     def has_delete_permission(self, request, obj=None):
         # Employers are referred to by actions, screenings and complaints: never deleted.

@@ -35,6 +35,22 @@ def validate_enterprise_number(value: str) -> None:
 _NACE = re.compile(r"^[0-9]{2}(\.[0-9]{1,3})?$")
 
 
+_NACE_UNDOTTED = re.compile(r"^[0-9]{3,5}$")
+
+
+def normalise_nace(value):
+    """`62010`, as the enterprise register (KBO) writes it, as `62.010`; other values unchanged.
+
+    The one place the undotted form is read: the API's serializer and the admin's form both call it.
+    """
+    if not isinstance(value, str):
+        return value
+    compact = value.strip().replace(" ", "")
+    if _NACE_UNDOTTED.match(compact):
+        return f"{compact[:2]}.{compact[2:]}"
+    return compact
+
+
 def validate_nace(value: str) -> None:
     if not _NACE.match(value or ""):
         raise ValidationError(_("A NACE-BEL code looks like 62 or 62.010."), code="invalid")

@@ -21,7 +21,9 @@ from ..models import (
     Score,
     VacancyCheck,
     normalise_enterprise_number,
+    normalise_nace,
     validate_enterprise_number,
+    validate_nace,
 )
 
 
@@ -43,7 +45,17 @@ class EnterpriseNumberField(serializers.CharField):
         return value
 
 
+class NaceCodeField(serializers.CharField):
+    """Accepts the enterprise register's undotted `62010` and stores `62.010` (api.md)."""
+
+    def to_internal_value(self, data):
+        return normalise_nace(super().to_internal_value(data))
+
+
 class EmployerSerializer(serializers.ModelSerializer):
+    nace_code = NaceCodeField(
+        max_length=8, required=False, allow_null=True, allow_blank=True, validators=[validate_nace]
+    )
     enterprise_number = EnterpriseNumberField(
         max_length=20,
         validators=[
@@ -56,7 +68,7 @@ class EmployerSerializer(serializers.ModelSerializer):
     class Meta:
         model = Employer
         fields = ["id", "name", "enterprise_number", "nace_code", "municipality_nis"]
-        extra_kwargs = {"nace_code": {"required": False}, "municipality_nis": {"required": False}}
+        extra_kwargs = {"municipality_nis": {"required": False}}
 
 
 # Screenings --------------------------------------------------------------------
