@@ -26,12 +26,17 @@ def _save_action(actor, trajectory, cleaned, changed, instance):
 
 
 class ActionInline(ServiceInline, admin.TabularInline):
-    """The day-to-day fields, one row per action; project and language on the action's own page."""
+    """The day-to-day fields, one row per action; provider, project, interpreter and language on the
+    action's own page (its link on each row), so the table fits a 1,280 px window. The employer stays:
+    workplace learning needs one."""
 
     model = Action
-    fields = ["action_type", "started_on", "ended_on", "status", "provider", "employer", "interpreter_used"]
+    fields = ["action_type", "started_on", "ended_on", "status", "employer"]
     extra = 1
     show_change_link = True
+
+    class Media:
+        css = {"all": ["trajectories/admin.css"]}
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("action_type")
