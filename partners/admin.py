@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy as _
 from stdnum.be import nn
 
 from idw import codes
-from trajectories.admin.base import insz_search_term, scoped_choices, sorted_by_label
+from trajectories.admin.base import ChoicesByLabelMixin, insz_search_term, scoped_choices, sorted_by_label
 from trajectories.models import DutchLevel, Gender, JobSeeker, Office, PriorEducation, Region
 from trajectories.worklists import REGION_NIS_PREFIXES, nis_region_q, own_region
 
@@ -56,7 +56,7 @@ class AgreementInline(admin.TabularInline):
 
 
 @admin.register(Partner)
-class PartnerAdmin(admin.ModelAdmin):
+class PartnerAdmin(ChoicesByLabelMixin, admin.ModelAdmin):
     list_display = ["code", "name", "kind"]
     list_filter = ["kind"]
     search_fields = ["code", "name"]
@@ -119,7 +119,7 @@ class PartnerAgreementAdmin(admin.ModelAdmin):
 
 
 @admin.register(Project)
-class ProjectAdmin(admin.ModelAdmin):
+class ProjectAdmin(ChoicesByLabelMixin, admin.ModelAdmin):
     list_display = ["code", "name", "funding", "lead", "starts_on", "ends_on"]
     list_filter = ["funding"]
     list_select_related = ["lead"]

@@ -14,13 +14,13 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Role
 from accounts.permissions import role_of
 from trajectories import lexicon
-from trajectories.admin import ReadOnlyMixin
+from trajectories.admin import ChoicesByLabelMixin, ReadOnlyMixin
 
 from . import services
 from .models import IndicatorDefinition, IndicatorRun, MediatorTraining, PerceptionSurvey, ToolUsage
 
 
-class ServiceAdmin(admin.ModelAdmin):
+class ServiceAdmin(ChoicesByLabelMixin, admin.ModelAdmin):
     """Saves and deletes through the app's services so every write leaves a change record."""
 
     entity = ""

@@ -199,3 +199,22 @@ def test_the_person_lists_and_forms_cost_a_bounded_number_of_queries(browser, of
         assert browser.get("/admin/trajectories/action/", {"q": PRINTED}).status_code == 200
     with django_assert_max_num_queries(16):
         assert browser.get(f"/admin/trajectories/trajectory/{trajectory.pk}/change/").status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("path", "name"),
+    [
+        ("/admin/partners/partner/add/", "kind"),
+        ("/admin/partners/project/add/", "funding"),
+        ("/admin/reporting/toolusage/add/", "tool"),
+        ("/admin/trajectories/trajectory/add/", "type"),
+        ("/admin/employers/discriminationcomplaint/add/", "channel"),
+    ],
+)
+def test_every_enum_list_of_the_admin_is_sorted_by_its_dutch_label(path, name):
+    client = Client()
+    client.force_login(factories.UserFactory(role=Role.ADMIN, is_staff=True, is_superuser=True))
+    client.cookies["django_language"] = "nl-be"
+    body = client.get(path).content.decode()
+    labels = [label for value, label in options(body, name) if value]
+    assert len(labels) > 2 and labels == sorted(labels, key=codes.label_key), labels

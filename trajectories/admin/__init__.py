@@ -9,7 +9,16 @@ model's `for_user`, so a mediator sees (and can pick) only their office's files.
 """
 
 from .audit import AuditEntryAdmin
-from .base import ReadOnlyMixin, ScopedAdmin, ServiceInline, add_service_errors, dry_run, pick, scoped_choices
+from .base import (
+    ChoicesByLabelMixin,
+    ReadOnlyMixin,
+    ScopedAdmin,
+    ServiceInline,
+    add_service_errors,
+    dry_run,
+    pick,
+    scoped_choices,
+)
 from .history import describe_changes
 from .jobseekers import JobSeekerAdmin
 from .reference import ActionTypeAdmin, OfficeAdmin, RegionAdmin
@@ -18,6 +27,7 @@ from .trajectories import ActionAdmin, TrajectoryAdmin
 __all__ = [
     "ActionAdmin",
     "ActionTypeAdmin",
+    "ChoicesByLabelMixin",
     "AuditEntryAdmin",
     "JobSeekerAdmin",
     "OfficeAdmin",

@@ -125,7 +125,16 @@ class SortedChoicesFieldListFilter(ChoicesFieldListFilter):
 FieldListFilter.register(lambda f: bool(f.choices), SortedChoicesFieldListFilter, take_priority=True)
 
 
-class MediatorFormMixin:
+class ChoicesByLabelMixin:
+    """Enum choices of a ModelAdmin's or inline's forms in the order of their labels in the page's language."""
+
+    def formfield_for_choice_field(self, db_field, request, **kwargs):
+        field = super().formfield_for_choice_field(db_field, request, **kwargs)
+        field.choices = sorted_by_label(list(field.choices))
+        return field
+
+
+class MediatorFormMixin(ChoicesByLabelMixin):
     """What every form field of the mediators' screens does, for a ModelAdmin or an inline.
 
     Codes are typed and shown by name (idw.codes), enum choices come in the
@@ -139,11 +148,6 @@ class MediatorFormMixin:
         if field is not None:
             return field
         return super().formfield_for_dbfield(db_field, request, **kwargs)
-
-    def formfield_for_choice_field(self, db_field, request, **kwargs):
-        field = super().formfield_for_choice_field(db_field, request, **kwargs)
-        field.choices = sorted_by_label(list(field.choices))
-        return field
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         queryset = kwargs.get("queryset", scoped_choices(db_field.related_model, request.user))
