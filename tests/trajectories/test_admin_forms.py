@@ -218,3 +218,19 @@ def test_every_enum_list_of_the_admin_is_sorted_by_its_dutch_label(path, name):
     body = client.get(path).content.decode()
     labels = [label for value, label in options(body, name) if value]
     assert len(labels) > 2 and labels == sorted(labels, key=codes.label_key), labels
+
+
+def test_an_actions_language_is_picked_by_name_and_another_offices_trajectory_refused(browser, office, other_office):
+    mine = factories.TrajectoryFactory(job_seeker=factories.JobSeekerFactory(office=office))
+    theirs = factories.TrajectoryFactory(job_seeker=factories.JobSeekerFactory(office=other_office))
+    data = {"action_type": "dutch_course", "started_on": "2020-02-03", "status": "ongoing", "language": "Tigrinya",
+            "interpreter_used": "on"}  # fmt: skip
+    refused = browser.post("/admin/trajectories/action/add/", {**data, "trajectory": theirs.pk})
+    assert refused.status_code == 200 and "trajectory" in refused.context["adminform"].form.errors
+    assert not theirs.actions.exists()
+    response = browser.post("/admin/trajectories/action/add/", {**data, "trajectory": mine.pk})
+    assert response.status_code == 302, response.content.decode()[:3000]
+    action = mine.actions.get()
+    assert (action.language, action.interpreter_used) == ("ti", True)
+    page = browser.get(f"/admin/trajectories/action/{action.pk}/change/").content.decode()
+    assert 'value="Tigrinya"' in re.search(r'<input[^>]*name="language"[^>]*>', page).group(0)
