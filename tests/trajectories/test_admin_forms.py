@@ -234,3 +234,11 @@ def test_an_actions_language_is_picked_by_name_and_another_offices_trajectory_re
     assert (action.language, action.interpreter_used) == ("ti", True)
     page = browser.get(f"/admin/trajectories/action/{action.pk}/change/").content.decode()
     assert 'value="Tigrinya"' in re.search(r'<input[^>]*name="language"[^>]*>', page).group(0)
+
+
+def test_the_barrier_rows_and_their_kinds_are_dutch_and_sorted(browser, office):
+    trajectory = factories.TrajectoryFactory(job_seeker=factories.JobSeekerFactory(office=office))
+    body = browser.get(f"/admin/trajectories/trajectory/{trajectory.pk}/change/").content.decode()
+    assert "Vastgesteld op" in body and "Noted on" not in body
+    kinds = [label for value, label in options(body, "barriers-__prefix__-barrier") if value]
+    assert "kinderopvang" in kinds and "gezondheid" in kinds and kinds == sorted(kinds, key=codes.label_key)
