@@ -242,3 +242,11 @@ def test_the_barrier_rows_and_their_kinds_are_dutch_and_sorted(browser, office):
     assert "Vastgesteld op" in body and "Noted on" not in body
     kinds = [label for value, label in options(body, "barriers-__prefix__-barrier") if value]
     assert "kinderopvang" in kinds and "gezondheid" in kinds and kinds == sorted(kinds, key=codes.label_key)
+
+
+def test_the_office_filter_of_the_person_list_names_only_offices_the_mediator_sees(browser, office, other_office):
+    factories.JobSeekerFactory(office=office)
+    factories.JobSeekerFactory(office=other_office)
+    body = browser.get("/admin/trajectories/jobseeker/").content.decode()
+    # One office to choose from is no choice: the filter is left out, and no other office is named.
+    assert 'data-filter-title="kantoor"' not in body and str(other_office) not in body

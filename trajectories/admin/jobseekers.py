@@ -116,7 +116,7 @@ class JobSeekerAdmin(ReadAuditAdminMixin, ScopedAdmin):
         "in_target_group",
     ]
     list_display_links = ["last_name", "first_name"]
-    list_filter = ["office", TargetGroupFilter, "registration_channel"]
+    list_filter = [("office", admin.RelatedOnlyFieldListFilter), TargetGroupFilter, "registration_channel"]
     list_select_related = ["office"]
     search_fields = ["last_name", "first_name", "=insz"]
     ordering = ["last_name", "first_name", "id"]
