@@ -75,6 +75,8 @@ def _related_names(entries) -> dict:
         rows = related._default_manager.filter(pk__in=list(pks))
         if related._meta.label == "trajectories.Trajectory":
             rows = rows.select_related("job_seeker")
+        if related._meta.label == "trajectories.Action":
+            rows = rows.select_related("action_type")  # an action is named by its type
         names[related] = {str(obj.pk): str(obj) for obj in rows}
     return names
 
