@@ -21,8 +21,9 @@ def test_no_page_breaks_the_policy(page):
     page.click("input[type=submit]")
     page.wait_for_url("**/admin/")
     # The language switch's inline handler (allowed by its hash) submits the form.
-    page.select_option("#language-select", "en")
-    page.wait_for_load_state("load")
+    # Wait for the navigation the submit starts: waiting for "load" alone can see the old page.
+    with page.expect_navigation():
+        page.select_option("#language-select", "en")
     assert page.locator("html").get_attribute("lang") == "en"
     for path in ("/admin/trajectories/jobseeker/", "/admin/trajectories/jobseeker/add/", "/dashboard/", "/api/docs/"):
         response = page.goto(page.base + path)
