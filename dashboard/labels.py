@@ -93,16 +93,30 @@ def dimension_label(dimension: str) -> str:
     return str(DIMENSION_NAMES.get(dimension, dimension))
 
 
-def _region_names() -> dict[str, str]:
-    field = "name_en" if (get_language() or "nl").startswith("en") else "name_nl"
-    return dict(apps.get_model("trajectories", "Region").objects.values_list("code", field))
+# Dimensions whose values are the codes of reference rows (never of people): labelled by the row's name.
+NAMED_ROWS = {
+    "office": ("trajectories", "Office"),
+    "partner": ("partners", "Partner"),
+    "project": ("partners", "Project"),
+}
+
+
+def _row_names(dimension: str, values) -> dict[str, str]:
+    if dimension == "region":
+        field = "name_en" if (get_language() or "nl").startswith("en") else "name_nl"
+        return dict(apps.get_model("trajectories", "Region").objects.values_list("code", field))
+    if dimension in NAMED_ROWS:
+        model = apps.get_model(*NAMED_ROWS[dimension])
+        return dict(model.objects.filter(code__in=[str(v) for v in values]).values_list("code", "name"))
+    return {}
 
 
 def value_labels(dimension: str, values) -> dict[str, str]:
-    """Each of a dimension's values (as the API writes them) with its label: one query at most (regions)."""
+    """Each of a dimension's values (as the API writes them) with its label: one query at most (named rows)."""
+    values = {str(v) for v in values}
     choices = VALUE_CHOICES.get(dimension)
-    names = dict(choices.choices) if choices else _region_names() if dimension == "region" else {}
-    return {str(v): str(names.get(str(v)) or OTHER_VALUES.get(str(v)) or v) for v in values}
+    names = dict(choices.choices) if choices else _row_names(dimension, values)
+    return {v: str(names.get(v) or OTHER_VALUES.get(v) or v) for v in values}
 
 
 def series_labels(results: list[dict], dims: list[str]) -> dict[str, str]:

@@ -348,6 +348,15 @@ def _after_outflow(ind, request) -> dict:
     return {"ind": ind, "name": _name(ind), "svg": svg, "table": table, "always": ()}
 
 
+# More lines than this cannot be told apart; the table below the chart has every partner.
+CHART_LINES = 8
+
+
+def _most_referring(series: list) -> list:
+    """The CHART_LINES series with the most referrals over the periods shown (suppressed points count as 0)."""
+    return sorted(series, key=lambda one: -sum(v or 0 for v in one.points))[:CHART_LINES]
+
+
 @dashboard_page
 def partners(request):
     """Referrals received, accepted and registered per partner kind and partner, with the target and the rate."""
@@ -363,6 +372,7 @@ def partners(request):
         except selectors.NotServed:
             counts, rates = [], []
         rate_of = {(r["period"], r["dimensions"][dim]): r for r in rates}
+        names = labels.value_labels(dim, {r["dimensions"][dim] for r in counts})
         rows = []
         for r in counts:
             stats = r.get("stats") or {}
@@ -371,6 +381,7 @@ def partners(request):
                 {
                     "period": r["period"],
                     "value": r["dimensions"][dim],
+                    "label": names[str(r["dimensions"][dim])],
                     "received": tables.cell_of(r, str(r["dimensions"][dim]), ()),
                     # A person count is never null but where it is suppressed; the target is null where none is set.
                     "counts": [(m, stats.get(m)) for m in ("accepted", "registered", "expired")],
@@ -379,7 +390,14 @@ def partners(request):
                 }
             )
         periods, series = tables.chart_series(counts, always=(), fixed=(), named=[dim])
-        chart = line_chart(periods, series, title=_name(received), y_label=_("number"), width=760, height=300)
-        sections.append({"dim": dim, "rows": rows, "chart": chart})
-    context = _base_context(request, received=received, name=_name(received), sections=sections)
+        shown = _most_referring(series)
+        for one in shown:
+            one.name = names.get(one.name, one.name)
+        chart = line_chart(periods, shown, title=_name(received), y_label=_("number"), width=760, height=300)
+        sections.append(
+            {"dim": dim, "rows": rows, "chart": chart, "left_out": len(series) - len(shown), "total": len(series)}
+        )
+    context = _base_context(
+        request, received=received, name=_name(received), sections=sections, chart_lines=CHART_LINES
+    )
     return render(request, "dashboard/partners.html", context)

@@ -32,6 +32,9 @@ LOGIN = {
 }
 
 NL = {
+    "The chart shows the %(chart_lines)s partners with the most referrals; the table has all %(total)s.": (
+        "De grafiek toont de %(chart_lines)s partners met de meeste toeleidingen; de tabel bevat ze alle %(total)s."
+    ),
     # dashboard/labels.py: dimension names and the values that are no enum's
     "region": "regio",
     "office": "kantoor",

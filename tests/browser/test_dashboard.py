@@ -129,7 +129,9 @@ def test_an_indicator_with_a_horizon_carries_it_in_every_cell(page, published):
     assert shown == api_cells(page, "sd1.outflow_to_work", {"period_type": "year"}, always=("horizon_months",))
     page.select_option('select[name="horizon_months"]', "12")
     page.wait_for_url("**horizon_months=12**")
-    assert "horizon_months = 12" in page.locator('figure[data-indicator="sd1.outflow_to_work"] figcaption').inner_text()
+    assert (
+        "horizon (months): 12" in page.locator('figure[data-indicator="sd1.outflow_to_work"] figcaption').inner_text()
+    )
 
 
 def test_admin_starts_a_run_and_sees_it_published(page, published):

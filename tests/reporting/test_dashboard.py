@@ -327,3 +327,30 @@ def test_the_indicator_page_is_rendered_once_per_publication_view_and_query(
     assert {"period": "2023", "series": "total", "value": "6"} in cells_of(reporting.get(path).content.decode())[
         "sd1.intake"
     ]
+
+
+@pytest.mark.django_db
+def test_the_partner_page_names_partners_and_draws_only_the_most_referring(compute, django_assert_num_queries):
+    from partners.models import Referral
+
+    history = [{"status": "received", "on": "2023-05-01", "at": "2023-05-01T00:00:00+00:00"}]
+    for p in range(10):
+        partner = factories.PartnerFactory(code=f"p{p:02}", name=f"Onthaalbureau {p:02}")
+        for n in range(p + 1):  # partner p09 refers most, p00 least
+            Referral.objects.create(
+                partner=partner, external_id=f"r{n}", body_hash="0" * 64, referred_on=D(2023, 5, 1),
+                person={"insz": "x"}, status="received", status_history=history,
+            )  # fmt: skip
+    compute(D(2024, 6, 30))
+    client = session_for(Role.ADMIN)
+    # Session and user, four values queries of four queries each, one for the partners' names
+    # per section: the same with one partner or a hundred.
+    with django_assert_num_queries(20):
+        html = client.get("/dashboard/partners/").content.decode()
+    per_partner = html[html.index('data-breakdown="partner"') :]
+    chart = per_partner[: per_partner.index("</svg>")]
+    assert "Onthaalbureau 09" in chart and "Onthaalbureau 02" in chart
+    assert "Onthaalbureau 01" not in chart  # the two smallest are left out of the chart ...
+    assert 'data-left-out="2"' in per_partner
+    table = per_partner[per_partner.index("<table") :]
+    assert "<td>Onthaalbureau 00</td>" in table  # ... but not of the table
