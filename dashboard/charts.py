@@ -69,7 +69,11 @@ def line_chart(
     legend: bool = True,
 ) -> SafeString:
     left, right, top = 52, 12, 12
-    legend_rows = (len(series) + 2) // 3 if legend and len(series) > 1 else (1 if legend else 0)
+    # As many legend columns (at most three) as the longest name leaves room for: long partner names
+    # would run into the next column. About 6.2 px a character at 11 px, 40 px for the line, marker and gap.
+    longest = max((len(s.name) + (len(estimate_label) + 3 if s.estimate else 0) for s in series), default=0)
+    columns = max(1, min(3, int((width - left - right) // (longest * 6.2 + 40)))) if longest else 3
+    legend_rows = -(-len(series) // columns) if legend and len(series) > 1 else (1 if legend else 0)
     bottom = 40 + 18 * legend_rows
     plot_w, plot_h = width - left - right, height - top - bottom
     values = [v for s in series for v in s.points if v is not None]
@@ -149,8 +153,8 @@ def line_chart(
             colour, dash, marker = COLOURS[k % len(COLOURS)], DASHES[k % len(DASHES)], MARKERS[k % len(MARKERS)]
             if s.estimate:
                 dash = "5 4"
-            col, row = n % 3, n // 3
-            x, y = left + col * (plot_w / 3), y0 + row * 18
+            col, row = n % columns, n // columns
+            x, y = left + col * (plot_w / columns), y0 + row * 18
             dash_attr = f' stroke-dasharray="{dash}"' if dash else ""
             stroke = f'stroke="{colour}" stroke-width="2"{dash_attr}'
             out.append(f'<line x1="{x:.1f}" x2="{x + 24:.1f}" y1="{y:.1f}" y2="{y:.1f}" {stroke}/>')
