@@ -303,6 +303,11 @@ class Trajectory(models.Model):
             models.Index(fields=["job_seeker", "started_on"]),
             models.Index(fields=["started_on"]),
             models.Index(fields=["outflow_on"]),
+            # The start page's idle trajectories: open ones read in start order, without the closed
+            # majority the plain start index walks through.
+            models.Index(
+                fields=["started_on", "id"], condition=Q(outflow_on__isnull=True), name="trajectory_open_start"
+            ),
         ]
 
     def __str__(self) -> str:
