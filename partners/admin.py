@@ -39,6 +39,7 @@ from .models import (
     WebhookDelivery,
     WebhookEventType,
 )
+from .referral_fields import PERSON_FIELDS
 
 
 class AgreementInline(admin.TabularInline):
@@ -259,21 +260,8 @@ class ReferralRegionFilter(admin.SimpleListFilter):
             }
 
 
-# What the inbox shows of a referral's person, in this order; labels as on the person's file.
-PERSON_FIELDS = [
-    "insz",
-    "first_name",
-    "last_name",
-    "birth_date",
-    "gender",
-    "nationality",
-    "mother_tongue",
-    "dutch_level",
-    "municipality_nis",
-    "prior_education",
-    "phone",
-    "email",
-]
+# What the inbox shows of a referral's person: every person field of the body, in
+# its order (partners.referral_fields.PERSON_FIELDS); labels as on the person's file.
 PERSON_LABELS = {"phone": _("phone"), "email": _("e-mail address")}
 
 

@@ -13,6 +13,7 @@ valid and invalid items through both and compares the results.
 
 import datetime
 import re
+from collections.abc import Callable
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -25,6 +26,7 @@ from idw.api import fields as sane
 from trajectories.services import today
 from trajectories.validators import normalise_insz, validate_insz
 
+from ..referral_fields import BODY, BODY_FIELDS, PERSON, Kind, ReferralField
 from .serializers import ReferralCreateSerializer, ReferralPersonSerializer, legal_basis_errors
 
 
@@ -36,18 +38,15 @@ _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 # The fast date path parses exactly what DRF's configured input format parses.
 _DATES_OK = list(api_settings.DATE_INPUT_FORMATS) in (["%Y-%m-%d"], ["iso-8601"])
 
-# The serializer declares every field once (names, lengths, choices, validators);
-# the fast path reads them from there rather than repeating them.
+# The fields are declared once (partners.referral_fields) and the serializer is
+# built from them; the fast path reads the serializer's fields (lengths,
+# choices, validators), so that it checks exactly what the serializer checks.
 _BODY = ReferralCreateSerializer().fields
 _PERSON = ReferralPersonSerializer().fields
 
 
 def _choices(field) -> frozenset[str]:
     return frozenset(field.choices)
-
-
-def _max(field) -> int | None:
-    return field.max_length
 
 
 # What `_text` checks itself, faster.
@@ -57,15 +56,6 @@ _DONE_BY_TEXT = (MaxLengthValidator, ProhibitNullCharactersValidator, ProhibitSu
 def _validators(field) -> tuple:
     """The field's own validators (country, language, NIS code, e-mail), without those `_text` does."""
     return tuple(v for v in field.validators if not isinstance(v, _DONE_BY_TEXT))
-
-
-_PERSON_CHECKS = {key: _validators(field) for key, field in _PERSON.items()}
-_GENDERS = _choices(_PERSON["gender"])
-_DUTCH_LEVELS = _choices(_PERSON["dutch_level"])
-_PRIOR_EDUCATIONS = _choices(_PERSON["prior_education"])
-_RESIDENCE_STATUSES = _choices(_BODY["residence_status"])
-_HOUSINGS = _choices(_BODY["housing"])
-_LEGAL_BASES = _choices(_BODY["legal_basis"])
 
 
 def _text(value: Any, max_length: int | None) -> str:
@@ -83,13 +73,7 @@ def _text(value: Any, max_length: int | None) -> str:
     return value
 
 
-def _optional_text(value: Any, max_length: int | None) -> str | None:
-    return None if value is None else _text(value, max_length)
-
-
-def _choice(value: Any, choices: frozenset[str]) -> str | None:
-    if value is None:
-        return None
+def _choice(value: Any, choices: frozenset[str]) -> str:
     if type(value) is not str or value not in choices:
         raise _Defer
     return value
@@ -105,21 +89,6 @@ def _date(value: Any, today_: datetime.date, earliest: datetime.date = sane.EARL
     if parsed > today_ or parsed < earliest:
         raise _Defer
     return parsed
-
-
-def _checked(value: str | None, key: str) -> str | None:
-    """`value` through the serializer field's own validators (a failure is the serializer's to word)."""
-    if value is not None:
-        for check in _PERSON_CHECKS[key]:
-            try:
-                check(value)
-            except (DjangoValidationError, ValidationError):
-                raise _Defer from None
-    return value
-
-
-def _person_text(data: dict, key: str) -> str | None:
-    return _checked(_optional_text(data.get(key), _max(_PERSON[key])), key)
 
 
 # The months an INSZ may encode: a national number 0-12 (0: unknown), a BIS
@@ -144,10 +113,10 @@ def _valid_insz_digits(number: str) -> bool:
     return int(number[:2]) + 2000 <= datetime.date.today().year and 97 - int("2" + number[:9]) % 97 == check
 
 
-def _insz(value: Any) -> str:
+def _insz(value: Any, max_length: int | None) -> str:
     """InszField: 11 digits as they come are checked directly (what
     normalise_insz + validate_insz do for them); other forms go through both."""
-    value = _text(value, 20)
+    value = _text(value, max_length)
     if len(value) == 11 and value.isascii() and value.isdigit():
         if _valid_insz_digits(value):
             return value
@@ -160,48 +129,79 @@ def _insz(value: Any) -> str:
     return value
 
 
-def _person(data: Any, today_: datetime.date) -> dict[str, Any]:
+# A check takes a value that is not None and the day's date, and returns the
+# validated value or raises _Defer.
+_Check = Callable[[Any, datetime.date], Any]
+
+
+def _text_check(field) -> _Check:
+    max_length, validators = field.max_length, _validators(field)
+
+    def check(value: Any, today_: datetime.date) -> str:
+        value = _text(value, max_length)
+        for validator in validators:
+            try:
+                validator(value)
+            except (DjangoValidationError, ValidationError):
+                raise _Defer from None  # the serializer words the error
+        return value
+
+    return check
+
+
+def _check(spec: ReferralField, field) -> _Check:
+    """The fast check of one declared field, with the limits of its serializer field."""
+    if spec.kind is Kind.CHOICE:
+        choices = _choices(field)
+        return lambda value, today_: _choice(value, choices)
+    if spec.kind is Kind.DATE:
+        earliest = sane.earliest_for(spec.name)
+        return lambda value, today_: _date(value, today_, earliest)
+    if spec.kind is Kind.INSZ:
+        max_length = field.max_length
+        return lambda value, today_: _insz(value, max_length)
+    return _text_check(field)
+
+
+# (name, required, check) in the body's order; absent or null optional fields are None.
+_Checks = tuple[tuple[str, bool, _Check], ...]
+_PERSON_CHECKS: _Checks = tuple((spec.name, spec.required, _check(spec, _PERSON[spec.name])) for spec in PERSON)
+
+
+def _checked(data: Any, checks: _Checks, today_: datetime.date) -> dict[str, Any]:
     if type(data) is not dict:
         raise _Defer
-    insz = _insz(data.get("insz", _Defer))
-    return {
-        "insz": insz,
-        "first_name": _text(data.get("first_name", _Defer), _max(_PERSON["first_name"])),
-        "last_name": _text(data.get("last_name", _Defer), _max(_PERSON["last_name"])),
-        "birth_date": _date(data.get("birth_date", _Defer), today_, sane.EARLIEST_BIRTH_DATE),
-        "gender": _choice(data.get("gender"), _GENDERS),
-        "nationality": _person_text(data, "nationality"),
-        "mother_tongue": _person_text(data, "mother_tongue"),
-        "dutch_level": _choice(data.get("dutch_level"), _DUTCH_LEVELS),
-        "municipality_nis": _person_text(data, "municipality_nis"),
-        "prior_education": _choice(data.get("prior_education"), _PRIOR_EDUCATIONS),
-        "phone": _person_text(data, "phone"),
-        "email": _person_text(data, "email"),  # EmailField's EmailValidator is one of its validators
-    }
+    validated: dict[str, Any] = {}
+    for name, required, check in checks:
+        value = data.get(name)
+        if value is None:
+            if required:
+                raise _Defer
+            validated[name] = None
+        else:
+            validated[name] = check(value, today_)
+    return validated
+
+
+def _person(value: Any, today_: datetime.date) -> dict[str, Any]:
+    return _checked(value, _PERSON_CHECKS, today_)
+
+
+_BODY_CHECKS: _Checks = tuple(
+    ("person", True, _person) if name == "person" else (name, BODY[name].required, _check(BODY[name], _BODY[name]))
+    for name in BODY_FIELDS
+)
 
 
 def _fast(data: Any, today_: datetime.date) -> dict[str, Any]:
-    if type(data) is not dict:
-        raise _Defer
-    return {
-        "external_id": _text(data.get("external_id", _Defer), _max(_BODY["external_id"])),
-        "referred_on": _date(data.get("referred_on", _Defer), today_),
-        "person": _person(data.get("person", _Defer), today_),
-        "residence_status": _choice(data.get("residence_status"), _RESIDENCE_STATUSES),
-        "housing": _choice(data.get("housing"), _HOUSINGS),
-        # allow_blank: a blank reason is '' in DRF; rare enough to defer.
-        "reason": _optional_text(data.get("reason"), _max(_BODY["reason"])),
-        **_legal_basis(data, today_),
-    }
+    validated = _checked(data, _BODY_CHECKS, today_)
+    _legal_basis(validated)
+    return validated
 
 
-def _legal_basis(data: dict, today_: datetime.date) -> dict[str, Any]:
-    legal_basis = _choice(data.get("legal_basis"), _LEGAL_BASES)
-    consent_on = data.get("consent_on")
-    consent_on = None if consent_on is None else _date(consent_on, today_)
-    if legal_basis_errors(legal_basis, consent_on):
+def _legal_basis(validated: dict[str, Any]) -> None:
+    if legal_basis_errors(validated["legal_basis"], validated["consent_on"]):
         raise _Defer  # the serializer words the error
-    return {"legal_basis": legal_basis, "consent_on": consent_on}
 
 
 class ReferralValidator:

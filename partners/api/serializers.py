@@ -1,6 +1,8 @@
 """Shapes of the partners API. Request and response models are separate where
 they differ; serializers check shape, the services decide."""
 
+from typing import Any
+
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiExample, extend_schema_serializer
 from rest_framework import serializers
@@ -8,13 +10,11 @@ from rest_framework import serializers
 from idw.api import fields as sane
 from idw.api.serializers import FixedKeyMixin
 from trajectories.api.serializers import InszField
-from trajectories.models import DutchLevel, Gender, Office, PriorEducation, ResidenceStatusKind
+from trajectories.models import Office
 from trajectories.services import today
-from trajectories.validators import validate_country, validate_language, validate_nis
 
 from ..models import (
     OBJECTIVES,
-    Housing,
     LegalBasis,
     Partner,
     PartnerAgreement,
@@ -26,7 +26,7 @@ from ..models import (
     WebhookDelivery,
     WebhookEventType,
 )
-from ..services import BODY_FIELDS
+from ..referral_fields import BODY, BODY_FIELDS, PERSON, Kind, ReferralField
 
 
 class PartnerSerializer(FixedKeyMixin, serializers.ModelSerializer):
@@ -98,45 +98,60 @@ def _not_future(value):
     return value
 
 
-def _optional(field_class, **kwargs):
-    """An optional, nullable field: absent means null (so absent and null hash the same)."""
-    return field_class(required=False, allow_null=True, default=None, **kwargs)
+def _field(spec: ReferralField) -> serializers.Field:
+    """The request field of a declared referral field (partners.referral_fields)."""
+    options: dict[str, Any] = {}
+    if spec.help_text:
+        options["help_text"] = spec.help_text
+    if not spec.required:
+        # Absent means null, so that absent and null hash the same.
+        options.update(required=False, allow_null=True, default=None)
+    if spec.kind is Kind.CHOICE:
+        assert spec.choices is not None
+        return serializers.ChoiceField(choices=spec.choices.choices, **options)
+    if spec.kind is Kind.DATE:
+        date_field = sane.DateField if spec.sane_range else serializers.DateField
+        return date_field(validators=[_not_future], **options)
+    if spec.kind is Kind.INSZ:
+        return InszField(max_length=spec.max_length, **options)
+    if spec.validators:
+        options["validators"] = list(spec.validators)
+    if spec.kind is Kind.EMAIL:
+        return serializers.EmailField(max_length=spec.max_length, **options)
+    if spec.allow_blank:
+        options["allow_blank"] = True
+    return serializers.CharField(max_length=spec.max_length, **options)
 
 
-class ReferralPersonSerializer(serializers.Serializer):
-    """The referred person; insz, names and birth_date are required."""
+def _read_field(spec: ReferralField) -> serializers.Field:
+    """How the read shape documents a stored person field (stored already in API form)."""
+    options = {} if spec.required else {"allow_null": True}
+    if spec.kind is Kind.CHOICE:
+        assert spec.choices is not None
+        return serializers.ChoiceField(choices=spec.choices.choices, **options)
+    if spec.kind is Kind.DATE:
+        return sane.DateField(**options)
+    return serializers.CharField(**options)
 
-    insz = InszField(
-        help_text="The Belgian national or BIS number (INSZ), 11 digits with a valid check number, e.g. "
-        "`85073003328`; dots, dashes and spaces are accepted and removed (`85.07.30-033.28`)."
-    )
-    first_name = serializers.CharField(max_length=100)
-    last_name = serializers.CharField(max_length=100)
-    birth_date = sane.DateField(validators=[_not_future], help_text="`YYYY-MM-DD`, e.g. `1985-07-30`.")
-    gender = _optional(serializers.ChoiceField, choices=Gender.choices)
-    nationality = _optional(
-        serializers.CharField,
-        max_length=2,
-        validators=[validate_country],
-        help_text="ISO 3166-1 alpha-2 country code, upper case (pattern `^[A-Z]{2}$`), e.g. `SY`.",
-    )
-    mother_tongue = _optional(
-        serializers.CharField,
-        max_length=3,
-        validators=[validate_language],
-        help_text="ISO 639-1 (2 letters) or ISO 639-3 (3 letters) language code, lower case "
-        "(pattern `^[a-z]{2,3}$`), e.g. `ar`, `prs`.",
-    )
-    dutch_level = _optional(serializers.ChoiceField, choices=DutchLevel.choices)
-    municipality_nis = _optional(
-        serializers.CharField,
-        max_length=5,
-        validators=[validate_nis],
-        help_text="The municipality's 5-digit NIS code (pattern `^[0-9]{5}$`), e.g. `11002` (Antwerp).",
-    )
-    prior_education = _optional(serializers.ChoiceField, choices=PriorEducation.choices)
-    phone = _optional(serializers.CharField, max_length=32)
-    email = _optional(serializers.EmailField, max_length=254)
+
+def _serializer(name: str, doc: str | None, fields: dict[str, serializers.Field], base=serializers.Serializer):
+    """A serializer class of the given fields (a class of its own, so the OpenAPI names its component)."""
+    return serializers.SerializerMetaclass(name, (base,), {"__module__": __name__, "__doc__": doc, **fields})
+
+
+ReferralPersonSerializer = _serializer(
+    "ReferralPersonSerializer",
+    "The referred person; insz, names and birth_date are required.",
+    {spec.name: _field(spec) for spec in PERSON},
+)
+
+
+# The body's fields, from partners.referral_fields; ReferralCreateSerializer adds the rules across fields.
+ReferralBodySerializer = _serializer(
+    "ReferralBodySerializer",
+    "A referral's fields.",
+    {name: ReferralPersonSerializer() if name == "person" else _field(BODY[name]) for name in BODY_FIELDS},
+)
 
 
 @extend_schema_serializer(
@@ -169,26 +184,8 @@ class ReferralPersonSerializer(serializers.Serializer):
         )
     ]
 )
-class ReferralCreateSerializer(serializers.Serializer):
+class ReferralCreateSerializer(ReferralBodySerializer):
     """A referral as a partner posts it."""
-
-    external_id = serializers.CharField(max_length=64, help_text="The partner's own reference, unique per partner.")
-    referred_on = sane.DateField(validators=[_not_future])
-    person = ReferralPersonSerializer()
-    residence_status = _optional(serializers.ChoiceField, choices=ResidenceStatusKind.choices)
-    housing = _optional(serializers.ChoiceField, choices=Housing.choices)
-    reason = _optional(serializers.CharField, allow_blank=True, max_length=sane.FREE_TEXT_MAX_LENGTH)
-    legal_basis = _optional(
-        serializers.ChoiceField,
-        choices=LegalBasis.choices,
-        help_text="The ground on which the partner shares the person's data; required when the server's "
-        "IDW_REFERRAL_REQUIRE_LEGAL_BASIS is on.",
-    )
-    consent_on = _optional(
-        serializers.DateField,
-        validators=[_not_future],
-        help_text="The date the person consented: required when legal_basis is `consent`, else null.",
-    )
 
     def validate(self, attrs):
         errors = legal_basis_errors(attrs.get("legal_basis"), attrs.get("consent_on"))
@@ -217,23 +214,17 @@ class StatusHistoryEntrySerializer(serializers.Serializer):
     at = serializers.DateTimeField(help_text="When the step was recorded.")
 
 
-class ReferralPersonReadSerializer(serializers.Serializer):
-    insz = serializers.CharField()
-    first_name = serializers.CharField()
-    last_name = serializers.CharField()
-    birth_date = sane.DateField()
-    gender = serializers.ChoiceField(choices=Gender.choices, allow_null=True)
-    nationality = serializers.CharField(allow_null=True)
-    mother_tongue = serializers.CharField(allow_null=True)
-    dutch_level = serializers.ChoiceField(choices=DutchLevel.choices, allow_null=True)
-    municipality_nis = serializers.CharField(allow_null=True)
-    prior_education = serializers.ChoiceField(choices=PriorEducation.choices, allow_null=True)
-    phone = serializers.CharField(allow_null=True)
-    email = serializers.CharField(allow_null=True)
+class _StoredPerson(serializers.Serializer):
+    # No docstring: the OpenAPI would take it for ReferralPersonReadSerializer's description.
 
     def to_representation(self, instance):
         # Stored as the canonical JSON of the validated body: already in API form.
         return {key: instance.get(key) for key in self.fields}
+
+
+ReferralPersonReadSerializer = _serializer(
+    "ReferralPersonReadSerializer", None, {spec.name: _read_field(spec) for spec in PERSON}, base=_StoredPerson
+)
 
 
 class ReferralSerializer(serializers.ModelSerializer):
@@ -250,7 +241,7 @@ class ReferralSerializer(serializers.ModelSerializer):
         fields = [
             "id",
             "partner",
-            # The body's fields are declared once, with the intake (partners.services.BODY_FIELDS).
+            # The body's fields are declared once (partners.referral_fields).
             *BODY_FIELDS,
             "status",
             "status_history",

@@ -13,6 +13,7 @@ registration and its trajectory guards), `retention` (expiry, erasure after
 the retention period); this package re-exports what the other modules use.
 """
 
+from ..referral_fields import BODY_FIELDS, PERSON_FIELDS
 from .agreements import (
     AGREEMENT_FIELDS,
     PROJECT_FIELDS,
@@ -25,10 +26,8 @@ from .agreements import (
 )
 from .common import NON_FIELD
 from .intake import (
-    BODY_FIELDS,
     CONFLICT_MESSAGE,
     LATER_PERSON_FIELDS,
-    PERSON_FIELDS,
     IntakeOutcome,
     body_hash,
     canonical_body,

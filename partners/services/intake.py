@@ -1,6 +1,7 @@
 """Referral intake: the body, its canonical form and hash, and the set-based idempotent insert."""
 
 import datetime
+import functools
 import hashlib
 import uuid
 from collections.abc import Sequence
@@ -9,7 +10,7 @@ from typing import Any
 
 import orjson
 from django.core.exceptions import PermissionDenied
-from django.db import connection, transaction
+from django.db import connection, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from rest_framework.fields import DateTimeField
@@ -18,40 +19,17 @@ from trajectories.changes import Change, field_diff, record_changes, snapshot
 from trajectories.models import AuditEntry
 
 from ..models import Referral, ReferralStatus
+from ..referral_fields import BODY_COLUMNS, BODY_SCALARS, PERSON, PERSON_FIELDS, Kind
 
 # Referrals: intake ---------------------------------------------------------------
 
-PERSON_FIELDS = (
-    "insz",
-    "first_name",
-    "last_name",
-    "birth_date",
-    "gender",
-    "nationality",
-    "mother_tongue",
-    "dutch_level",
-    "municipality_nis",
-    "prior_education",
-    "phone",
-    "email",
-)
-# Person fields added after hashes were stored: left out of the canonical body while null,
-# so that a replay of an earlier body still hashes the same.
-LATER_PERSON_FIELDS = ("prior_education",)
-BODY_FIELDS = (
-    "external_id",
-    "referred_on",
-    "person",
-    "residence_status",
-    "housing",
-    "reason",
-    "legal_basis",
-    "consent_on",
-)
-_BODY_SCALARS = tuple(key for key in BODY_FIELDS if key != "person")
+# The body's fields are declared once, in partners.referral_fields; these are derived.
+_BODY_DATES = tuple(field.name for field in BODY_SCALARS if field.kind is Kind.DATE)
+_PERSON_DATES = tuple(field.name for field in PERSON if field.kind is Kind.DATE)
 # Fields added after referrals were first stored: left out of the hashed body
 # while null, so that a replay of a body stored before them hashes as it did.
-_HASHED_WHEN_SET = ("legal_basis", "consent_on")
+_HASHED_WHEN_SET = tuple(field.name for field in BODY_SCALARS if field.hashed_when_set)
+LATER_PERSON_FIELDS = tuple(field.name for field in PERSON if field.hashed_when_set)
 
 CONFLICT_MESSAGE = "already used with a different body"
 
@@ -67,15 +45,16 @@ def canonical_body(data: dict[str, Any]) -> dict[str, Any]:
     digits, trimmed strings), so two bodies that mean the same are equal here.
     """
     person = data.get("person") or {}
-    body: dict[str, Any] = {key: data.get(key) for key in _BODY_SCALARS}
+    body: dict[str, Any] = {key: data.get(key) for key in BODY_COLUMNS}
     body["person"] = {key: person.get(key) for key in PERSON_FIELDS}
     for key in LATER_PERSON_FIELDS:
         if body["person"][key] is None:
             del body["person"][key]
     # The dates are the only values that are not JSON already.
-    body["referred_on"] = _json_value(body["referred_on"])
-    body["consent_on"] = _json_value(body["consent_on"])
-    body["person"]["birth_date"] = _json_value(body["person"]["birth_date"])
+    for key in _BODY_DATES:
+        body[key] = _json_value(body[key])
+    for key in _PERSON_DATES:
+        body["person"][key] = _json_value(body["person"][key])
     for key in _HASHED_WHEN_SET:
         if body[key] is None:
             del body[key]
@@ -145,18 +124,17 @@ def _partner_id_of(actor) -> str:
 
 def _referral_of(referral_id: str, partner_id: str, body: dict, now: datetime.datetime) -> Referral:
     """The Referral a new body becomes once inserted (`body`: canonical, with its `body_hash`)."""
+    # A field hashed only when set is absent from the canonical body while null.
+    scalars = {key: body.get(key) for key in BODY_COLUMNS}
+    for key in _BODY_DATES:
+        if (value := scalars[key]) is not None:
+            scalars[key] = datetime.date.fromisoformat(value)
     return Referral(
         id=uuid.UUID(referral_id),
         partner_id=partner_id,
-        external_id=body["external_id"],
         body_hash=body["body_hash"],
-        referred_on=datetime.date.fromisoformat(body["referred_on"]),
         person=body["person"],
-        residence_status=body["residence_status"],
-        housing=body["housing"],
-        reason=body["reason"],
-        legal_basis=body.get("legal_basis"),
-        consent_on=datetime.date.fromisoformat(body["consent_on"]) if body.get("consent_on") else None,
+        **scalars,
         status=ReferralStatus.RECEIVED,
         status_history=[{"status": ReferralStatus.RECEIVED.value, "on": body["referred_on"], "at": _timestamp(now)}],
         created_at=now,
@@ -166,17 +144,7 @@ def _referral_of(referral_id: str, partner_id: str, body: dict, now: datetime.da
 
 # The fields of a new referral's change record that vary from row to row; the
 # others are the same for every row of one request (see _after_template).
-_VARYING = (
-    "id",
-    "external_id",
-    "referred_on",
-    "residence_status",
-    "housing",
-    "reason",
-    "legal_basis",
-    "consent_on",
-    "status_history",
-)
+_VARYING = ("id", *BODY_COLUMNS, "status_history")
 
 
 def _after_template(partner_id: str, now: datetime.datetime) -> dict[str, Any]:
@@ -213,56 +181,68 @@ def _after_template(partner_id: str, now: datetime.datetime) -> dict[str, Any]:
 #   left out; the template part is computed once in Python, the varying part
 #   per row by jsonb_build_object (the optional fields through
 #   jsonb_strip_nulls), without unpacking and re-aggregating each `after`.
-# Rows are inserted in key order (see referrals_receive).
+# Rows are inserted in key order (see referrals_receive). The body's columns
+# are those of REFERRAL_FIELDS (see _insert_sql).
 _INSERT_SQL = """
 WITH input AS (
-    SELECT * FROM jsonb_to_recordset(%(rows)s::jsonb) AS x(
-        external_id varchar, body_hash varchar, referred_on date, person jsonb,
-        residence_status varchar, housing varchar, reason text, legal_basis varchar, consent_on date)
+    SELECT * FROM jsonb_to_recordset(%(rows)s::jsonb) AS x({input_columns})
 ), inserted AS (
     INSERT INTO partners_referral (
-        id, partner_id, external_id, body_hash, referred_on, person, residence_status, housing, reason,
-        legal_basis, consent_on, status, status_history, created_at, updated_at)
+        id, partner_id, {body_columns}, status, status_history, created_at, updated_at)
     SELECT
         -- version 7: a random (version 4) UUID with the milliseconds since 1970 over its first
         -- 6 bytes and the version nibble turned from 4 (0100) into 7 (0111)
         encode(set_bit(set_bit(overlay(uuid_send(gen_random_uuid())
             PLACING substring(int8send((extract(epoch FROM clock_timestamp()) * 1000)::bigint) FROM 3)
             FROM 1 FOR 6), 52, 1), 53, 1), 'hex')::uuid,
-        %(partner)s, external_id, body_hash, referred_on, person, residence_status, housing, reason,
-        legal_basis, consent_on, %(status)s,
+        %(partner)s, {body_columns}, %(status)s,
         jsonb_build_array(jsonb_build_object('status', %(status)s::text, 'on', referred_on, 'at', %(at)s::text)),
         %(now)s, %(now)s
     FROM input ORDER BY external_id COLLATE "C"
     ON CONFLICT (partner_id, external_id) DO NOTHING
-    RETURNING id, external_id, referred_on, residence_status, housing, reason, legal_basis, consent_on,
-        status_history
+    RETURNING {varying}
 ), changes AS (
     INSERT INTO trajectories_changerecord (model, row_id, job_seeker_id, trajectory_id, before, after, at)
-    SELECT %(model)s, id, NULL, NULL, NULL, %(after)s::jsonb || jsonb_build_object(
-            'id', id, 'external_id', external_id, 'referred_on', referred_on,
-            'residence_status', residence_status, 'housing', housing, 'reason', reason,
-            'legal_basis', legal_basis, 'consent_on', consent_on,
-            'status_history', status_history), %(now)s
+    SELECT %(model)s, id, NULL, NULL, NULL, %(after)s::jsonb || jsonb_build_object({varying_object}), %(now)s
     FROM inserted ORDER BY external_id COLLATE "C"
 ), audit AS (
     INSERT INTO trajectories_auditentry (at, actor_id, model, row_id, job_seeker_id, operation, changes)
     SELECT %(now)s, %(actor)s, %(model)s, id, NULL, %(operation)s, %(changes)s::jsonb
-        || jsonb_build_object(
-            'id', jsonb_build_array(NULL, id), 'external_id', jsonb_build_array(NULL, external_id),
-            'referred_on', jsonb_build_array(NULL, referred_on),
-            'status_history', jsonb_build_array(NULL, status_history))
-        || jsonb_strip_nulls(jsonb_build_object(
-            'residence_status',
-                CASE WHEN residence_status IS NOT NULL THEN jsonb_build_array(NULL, residence_status) END,
-            'housing', CASE WHEN housing IS NOT NULL THEN jsonb_build_array(NULL, housing) END,
-            'reason', CASE WHEN reason IS NOT NULL THEN jsonb_build_array(NULL, reason) END,
-            'legal_basis', CASE WHEN legal_basis IS NOT NULL THEN jsonb_build_array(NULL, legal_basis) END,
-            'consent_on', CASE WHEN consent_on IS NOT NULL THEN jsonb_build_array(NULL, consent_on) END))
+        || jsonb_build_object({diff_not_null})
+        || jsonb_strip_nulls(jsonb_build_object({diff_nullable}))
     FROM inserted ORDER BY external_id COLLATE "C"
 )
 SELECT external_id, id::text FROM inserted
 """
+
+
+def _columns(*names: str) -> list[models.Field]:
+    """The referral's fields of these names; none sets a db_column, so a field's attname is its column."""
+    fields = [Referral._meta.get_field(name) for name in names]
+    assert all(isinstance(field, models.Field) and field.column == field.attname for field in fields)
+    return [field for field in fields if isinstance(field, models.Field)]
+
+
+@functools.cache
+def _insert_sql() -> str:
+    """_INSERT_SQL with the body's columns (REFERRAL_FIELDS), typed as the model's columns."""
+    body = _columns("body_hash", "person", *BODY_COLUMNS)
+    varying = [field.attname for field in _columns(*_VARYING)]
+    nullable = {field.attname for field in _columns(*_VARYING) if field.null}
+    return _INSERT_SQL.format(
+        input_columns=", ".join(f"{field.attname} {field.db_type(connection)}" for field in body),
+        body_columns=", ".join(field.attname for field in body),
+        varying=", ".join(varying),
+        varying_object=", ".join(f"'{name}', {name}" for name in varying),
+        diff_not_null=", ".join(
+            f"'{name}', jsonb_build_array(NULL, {name})" for name in varying if name not in nullable
+        ),
+        diff_nullable=", ".join(
+            f"'{name}', CASE WHEN {name} IS NOT NULL THEN jsonb_build_array(NULL, {name}) END"
+            for name in varying
+            if name in nullable
+        ),
+    )
 
 
 def _insert_postgresql(*, actor, partner_id: str, bodies: list[dict], now: datetime.datetime) -> dict[str, str]:
@@ -284,7 +264,7 @@ def _insert_postgresql(*, actor, partner_id: str, bodies: list[dict], now: datet
         "changes": orjson.dumps(field_diff(Change(None, None, template))).decode(),
     }
     with connection.cursor() as cursor:
-        cursor.execute(_INSERT_SQL, params)
+        cursor.execute(_insert_sql(), params)
         return dict(cursor.fetchall())
 
 
@@ -347,7 +327,7 @@ def referrals_receive(*, actor, items: Sequence[dict[str, Any]]) -> list[IntakeO
     if len(inserted) < len(firsts):
         others = [key for key in firsts if key not in inserted]
         for row in Referral.objects.filter(partner_id=partner_id, external_id__in=others).values(
-            "id", "body_hash", "person", *_BODY_SCALARS
+            "id", "body_hash", "person", *BODY_COLUMNS
         ):
             stored[row["external_id"]] = (str(row["id"]), row["body_hash"])
             stored_rows[str(row["id"])] = row
@@ -380,7 +360,7 @@ def _differing_fields(body: dict, row: dict) -> tuple[str, ...]:
     """The dotted paths in which a 409 body differs from the stored one. Once
     `person` is erased its fields cannot be compared: `person` is named when
     nothing else differs."""
-    paths = [key for key in _BODY_SCALARS if _json_value(row.get(key)) != body.get(key)]
+    paths = [key for key in BODY_COLUMNS if _json_value(row.get(key)) != body.get(key)]
     person = row["person"]
     if person is None:
         if not paths:

@@ -14,8 +14,9 @@ from trajectories.models import JobSeeker, Office, RegistrationChannel, Trajecto
 from trajectories.services import job_seeker_create, today
 
 from ..models import Referral, ReferralStatus, WebhookEventType
+from ..referral_fields import PERSON, PERSON_FIELDS, Kind
 from .common import NON_FIELD, _raise
-from .intake import PERSON_FIELDS, _history_entry, referral_snapshot
+from .intake import _history_entry, referral_snapshot
 
 # Referrals: status workflow -------------------------------------------------------
 
@@ -67,7 +68,9 @@ def _job_seeker_from_person(*, actor, referral: Referral, office: Office) -> Job
     person = referral.person
     assert person is not None, "accept refuses an erased referral first"
     fields = {key: person.get(key) for key in PERSON_FIELDS}
-    fields["birth_date"] = datetime.date.fromisoformat(fields["birth_date"])
+    for field in PERSON:
+        if field.kind is Kind.DATE and fields[field.name] is not None:
+            fields[field.name] = datetime.date.fromisoformat(fields[field.name])
     try:
         return job_seeker_create(
             actor=actor, office=office, registration_channel=RegistrationChannel.REFERRAL, **fields
