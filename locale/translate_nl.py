@@ -5,7 +5,7 @@ string changes (other apps keep their own `<app>/locale/`):
 
     DEBUG=1 .venv/bin/python manage.py makemessages -l nl --no-obsolete --add-location file \
         -i ".venv/*" -i "var/*" -i "employers/*" -i "partners/*" -i "reporting/*" -i "tests/*" \
-        -i "bench/*" -i "docs/*" -i "locale/*" -i "trajectories/synthetic.py" -i "trajectories/management/*" \
+        -i "bench/*" -i "docs/*" -i "locale/*" -i "trajectories/synthetic/*" -i "trajectories/management/*" \
         -i "accounts/management/commands/demo.py"
     .venv/bin/python locale/translate_nl.py
     msgfmt --check-format -o locale/nl/LC_MESSAGES/django.mo locale/nl/LC_MESSAGES/django.po

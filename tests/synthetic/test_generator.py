@@ -23,6 +23,7 @@ from trajectories.synthetic import (
     Synth,
     generate_case_records,
     generate_reference,
+    loading,
     refresh_milestones_of_later_actions,
 )
 
@@ -328,8 +329,8 @@ def _digest_of_case_rows(producers: int) -> dict[str, str]:
 
 @pytest.mark.postgres
 def test_postgres_producer_processes_write_the_rows_of_drawing_one_by_one(db, monkeypatch):
-    monkeypatch.setattr(synthetic, "CHUNK", 37)  # 11 chunks: both producers, several rounds, out-of-order arrival
-    monkeypatch.setattr(synthetic, "AHEAD", 2)
+    monkeypatch.setattr(loading, "CHUNK", 37)  # 11 chunks: both producers, several rounds, out-of-order arrival
+    monkeypatch.setattr(loading, "AHEAD", 2)
     one_by_one = _digest_of_case_rows(producers=0)
     assert _digest_of_case_rows(producers=2) == one_by_one
     assert _digest_of_case_rows(producers=3) == one_by_one
@@ -344,7 +345,7 @@ def test_postgres_producer_failure_fails_the_load(db, monkeypatch):
         return original(self, k, *args)
 
     original = synthetic._CaseGenerator.person
-    monkeypatch.setattr(synthetic, "CHUNK", 20)
+    monkeypatch.setattr(loading, "CHUNK", 20)
     monkeypatch.setattr(synthetic._CaseGenerator, "person", broken)
     synth = Synth(seed=9, scale=0.0001, start=START, end=END, stdout=io.StringIO())
     generate_reference(synth)
