@@ -11,7 +11,14 @@ Referrals are consistent with the case records:
   were referred again while already in a trajectory and stay `accepted`;
 - referrals of people who never became job seekers are `rejected` (their
   person data erased once the retention period has passed) or, near the end
-  of the window, still `received`.
+  of the window, still `received`; their days follow those of the registered
+  ones, so that all referrals rise from 2016 as the case records' referred
+  intake does (`trajectories.synthetic.history`).
+
+Agreements run for three calendar years and are renewed until they cover the
+window, so that every year up to an agreement's end has its targets and no
+year is covered by two agreements of one partner. Project partners come from
+the project's region (or work Flanders-wide).
 """
 
 from __future__ import annotations
@@ -24,6 +31,7 @@ from django.conf import settings
 
 from trajectories.models import JobSeeker, Trajectory
 from trajectories.synthetic import Synth
+from trajectories.synthetic.organisations import PROJECTS, partners_for
 from trajectories.validators import make_insz
 
 from .models import Partner, PartnerAgreement, Project, Referral, ReferralStatus
@@ -131,7 +139,7 @@ def _referrals_per_year(synth: Synth) -> dict[tuple[str, int], int]:
 
 
 def _agreements(synth: Synth) -> int:
-    """Agreements of three years, renewed until they cover the whole window, each with its targets.
+    """Agreements of three calendar years, renewed until they cover the whole window, each with its targets.
 
     A referring partner's yearly referral target is scaled to what it refers
     (its mean yearly referrals over the agreement's years in the window, times
@@ -143,10 +151,11 @@ def _agreements(synth: Synth) -> int:
     rows = []
     for code in synth.partner_codes:
         objectives, refers = AGREEMENT_OBJECTIVES[kinds[code]]
-        begin = synth.date_between(synth.start, synth.start + datetime.timedelta(days=365), "agreement", code, "start")
+        # Calendar years: a year's target (summed over the agreements covering it) is then one agreement's.
+        begin = datetime.date(synth.start.year + (synth.u("agreement", code, "start") < 0.5), 1, 1)
         n = 0
         while True:
-            end = _add_years(begin, AGREEMENT_YEARS) - datetime.timedelta(days=1)
+            end = datetime.date(begin.year + AGREEMENT_YEARS - 1, 12, 31)
             target, targets = None, []
             if refers:
                 years = [y for y in range(begin.year, end.year + 1) if synth.start.year <= y <= synth.end.year]
@@ -166,21 +175,16 @@ def _agreements(synth: Synth) -> int:
     )
 
 
-def _add_years(day: datetime.date, years: int) -> datetime.date:
-    try:
-        return day.replace(year=day.year + years)
-    except ValueError:  # 29 February
-        return day.replace(year=day.year + years, day=28)
-
-
 def _project_partners(synth: Synth) -> int:
     through = Project.partners.through
     leads = dict(Project.objects.filter(code__in=synth.project_codes).values_list("code", "lead_id"))
+    regions = {project[0]: project[4] for project in PROJECTS}
     rows = []
     for code in synth.project_codes:
         members = {leads.get(code)} - {None}
+        candidates = partners_for(regions.get(code))
         for n in range(synth.randint(2, 4, "project-partners", code)):
-            members.add(synth.choice(synth.partner_codes, "project-partners", code, n))
+            members.add(synth.choice(candidates, "project-partners", code, n))
         rows.extend((code, partner) for partner in sorted(members))
     return synth.insert(through, ["project", "partner"], rows)
 
@@ -229,6 +233,8 @@ def _referrals(synth: Synth) -> int:
         registration_channel="referral",
     )  # fmt: skip
 
+    registered_days: list[datetime.date] = []  # the days of the registered referrals, in row order
+
     def rows():
         i = 0
         for job_seeker_id, insz, first, last, birth, gender, nationality, tongue, dutch, nis in people:
@@ -260,6 +266,7 @@ def _referrals(synth: Synth) -> int:
                     (ReferralStatus.ACCEPTED, accepted),
                     (ReferralStatus.REGISTERED, started),
                 ]
+            registered_days.append(referred)
             yield _row(synth, key, i, draw, referred, person, history, job_seeker_id, registered_by)
             i += 1
         # People who never became job seekers (or not yet): rejected or still received,
@@ -278,12 +285,12 @@ def _referrals(synth: Synth) -> int:
                 "municipality_nis": None,
             }
             person = _person(synth, key, insz, first, last, birth, extra)
-            if j % 5 == 0:  # recent, not handled yet
+            if j % 25 == 0:  # recent, not handled yet (about a month's referrals)
                 recent = max(synth.start, synth.end - datetime.timedelta(days=45))
                 referred = synth.date_between(recent, synth.end, *key, "referred_on")
                 history = [(ReferralStatus.RECEIVED, referred)]
             else:
-                referred = synth.date_between(synth.start, synth.end, *key, "referred_on")
+                referred = _day_like(synth, registered_days, key)
                 rejected = min(synth.end, referred + datetime.timedelta(days=synth.randint(1, 21, *key, "rej")))
                 history = [(ReferralStatus.RECEIVED, referred), (ReferralStatus.REJECTED, rejected)]
                 if rejected < retention_cutoff:
@@ -292,6 +299,15 @@ def _referrals(synth: Synth) -> int:
             i += 1
 
     return synth.insert(Referral, REFERRAL_FIELDS, rows())
+
+
+def _day_like(synth: Synth, days: list[datetime.date], key: tuple) -> datetime.date:
+    """A day within a month of one of `days` (in the window), so that these referrals have their yearly shape."""
+    if not days:
+        return synth.date_between(synth.start, synth.end, *key, "referred_on")
+    near = days[int(synth.u(*key, "like") * len(days))]
+    day = near + datetime.timedelta(days=synth.randint(-30, 30, *key, "referred_on"))
+    return min(max(day, synth.start), synth.end)
 
 
 def _row(synth, key, i, draw, referred, person, history, job_seeker_id, registered_by):

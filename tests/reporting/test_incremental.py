@@ -198,8 +198,13 @@ def test_a_campaigns_partners_changed(world, same_as_full):
 def test_a_first_action_moved(world, same_as_full):
     started = Action.objects.exclude(status="planned").order_by("trajectory_id", "started_on", "pk")
     trajectories = in_group_trajectories(world, outflow_on__isnull=True).values("pk")
-    action = started.filter(trajectory_id__in=trajectories, started_on__lt=D(2023, 1, 1)).first()
-    case.action_update(actor=world.actor, action=action, started_on=action.started_on + datetime.timedelta(days=70))
+    later = datetime.timedelta(days=70)
+    firsts: dict[int, Action] = {}
+    for candidate in started.filter(trajectory_id__in=trajectories, started_on__lt=D(2023, 1, 1)):
+        firsts.setdefault(candidate.trajectory_id, candidate)
+    # The first action of a trajectory that can start 70 days later without ending before it starts.
+    action = next(a for a in firsts.values() if a.ended_on is None or a.ended_on >= a.started_on + later)
+    case.action_update(actor=world.actor, action=action, started_on=action.started_on + later)
     same_as_full(world)
 
 

@@ -69,3 +69,52 @@ def phases_1_and_2(scale: float, seed: int = 1) -> Synth:
         generate_reference(synth)
         generate_case_records(synth)
     return synth
+
+
+# The plan's history in figures (tests/synthetic/test_plan_history.py and the report's measurements) ----------
+
+PROTECTED = ("recognised_refugee", "subsidiary_protection")
+
+
+def protected_share_per_year(years) -> dict[int, float]:
+    """sd1.protected_status_share on 31 December of each year, by its rule (indicators.md), in percent.
+
+    Target-group job seekers (current lexicon) with a trajectory open that day; protected: a status
+    period covering the day that is recognised refugee, subsidiary protection, or asylum seeker with card C.
+    """
+    from django.db.models import Exists, OuterRef, Q
+
+    from trajectories.lexicon import get_version
+    from trajectories.models import JobSeeker, ResidenceStatus, Trajectory
+
+    shares = {}
+    for year in years:
+        day = datetime.date(year, 12, 31)
+        open_then = Trajectory.objects.filter(job_seeker=OuterRef("pk"), started_on__lte=day).filter(
+            Q(outflow_on__isnull=True) | Q(outflow_on__gt=day)
+        )
+        covering = ResidenceStatus.objects.filter(job_seeker=OuterRef("pk"), valid_from__lte=day).filter(
+            Q(valid_to__isnull=True) | Q(valid_to__gte=day)
+        )
+        protected = covering.filter(Q(status__in=PROTECTED) | Q(status="asylum_seeker", work_permit="card_c"))
+        people = JobSeeker.objects.filter(get_version().q()).filter(Exists(open_then))
+        total = people.count()
+        shares[year] = round(100 * people.filter(Exists(protected)).count() / total, 1) if total else 0.0
+    return shares
+
+
+def per_year(model, field: str, years, **filters) -> dict[int, int]:
+    """Rows of `model` per calendar year of the date `field`."""
+    return {year: model.objects.filter(**{f"{field}__year": year}, **filters).count() for year in years}
+
+
+def at_work_within(months: int, end: datetime.date) -> tuple[float, int]:
+    """The share (percent) of trajectories started at least `months` before `end` that ended in work within them."""
+    from dateutil.relativedelta import relativedelta
+
+    from trajectories.models import Trajectory
+
+    rows = Trajectory.objects.values_list("started_on", "outflow_on", "outflow_reason")
+    cohort = [r for r in rows if r[0] + relativedelta(months=months) <= end]
+    at_work = [r for r in cohort if r[2] in ("work", "self_employment") and r[1] <= r[0] + relativedelta(months=months)]
+    return 100 * len(at_work) / len(cohort), len(cohort)

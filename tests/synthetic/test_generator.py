@@ -107,7 +107,7 @@ def test_command_prints_counts_per_model(db):
     }
     assert counts["trajectories.JobSeeker"] == 200
     assert counts["trajectories.Office"] == 34
-    assert counts["partners.Partner"] == 96
+    assert counts["partners.Partner"] == len(synthetic.PARTNERS)
     assert counts["trajectories.Action"] == Action.objects.count() > 1000
 
 

@@ -3,11 +3,14 @@
 `python manage.py generate_synthetic --scale S --seed N [--start D] [--end D]`
 builds one `Synth` and runs three phases in one transaction:
 
-1. reference data (trajectories): offices over the six regions, partners (a
-   dozen of every kind), projects, employers with valid enterprise numbers;
+1. reference data (trajectories): offices over the six regions, the plan's
+   partners and projects with their leads (`organisations`), employers with
+   valid enterprise numbers;
 2. case records (trajectories): job seekers, residence statuses,
    trajectories with their `first_action_on`/`last_action_on`, actions (and
-   the competences of competence-strengthening actions);
+   the competences of competence-strengthening actions); the first intakes
+   follow the plan's yearly history (`history`: the 2015-2016 asylum surge,
+   referrals rising from 2016);
 3. for every other installed app, in INSTALLED_APPS order, that has a
    `<app>/synthetic.py` module: `<app>.synthetic.generate(synth)`;
 then one set-based UPDATE moves the milestones of the trajectories that got
@@ -100,8 +103,9 @@ from .loading import (
     refresh_milestones_of_later_actions,
     write_case_rows,
 )
+from .organisations import PARTNERS, PROJECTS
 from .population import AUTHORISED
-from .reference import CITIES, OFFICES, PARTNER_KINDS, PROJECTS, generate_reference
+from .reference import OFFICES, generate_reference
 from .run import generate, other_generators
 from .synth import BATCH_SIZE, DEFAULT_END, DEFAULT_START, Synth
 
@@ -110,11 +114,10 @@ __all__ = [
     "AUTHORISED",
     "BATCH_SIZE",
     "CHUNK",
-    "CITIES",
     "DEFAULT_END",
     "DEFAULT_START",
     "OFFICES",
-    "PARTNER_KINDS",
+    "PARTNERS",
     "PRODUCERS",
     "PROJECTS",
     "Synth",

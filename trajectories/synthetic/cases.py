@@ -5,8 +5,10 @@ from __future__ import annotations
 import bisect
 import datetime
 
+from .history import IntakeCalendar
 from .population import (
     ACTION_TYPES,
+    ASYLUM_NATIONALITIES,
     AUTHORISED,
     BELGIAN_ORIGINS,
     CHANNELS,
@@ -17,13 +19,12 @@ from .population import (
     LAST_NAMES,
     MOTHER_TONGUES,
     NAME_GROUP,
-    NATIONALITIES,
+    OTHER_NATIONALITIES,
     OTHER_OUTFLOWS,
     P_OTHER,
     P_SELF,
     P_WORK,
     PROVIDERS,
-    REFUGEE_ORIGINS,
     STATUS_SOURCES,
     TYPE_PACE,
     WORK_MONTHS,
@@ -54,7 +55,9 @@ class _CaseGenerator:
     def __init__(self, synth: Synth, competence_codes: list[str]) -> None:
         self.s = synth
         self.competences = competence_codes
-        self.nationalities = _table(NATIONALITIES)
+        self.calendar = IntakeCalendar(synth.start, synth.end)
+        self.asylum_nationalities = _table(ASYLUM_NATIONALITIES)
+        self.other_nationalities = _table(OTHER_NATIONALITIES)
         self.tongues = {k: _table(v) for k, v in MOTHER_TONGUES.items()}
         self.belgian_origins = _table(BELGIAN_ORIGINS)
         self.genders = _table(GENDERS)
@@ -86,8 +89,6 @@ class _CaseGenerator:
         self.day = _DayTable()
         self.insz_taken: dict[tuple[datetime.date, bool], int] = {}
         self.end = synth.end
-        self.start = synth.start
-        self.window_days = (synth.end - synth.start).days
 
     def _insz(self, birth_date: datetime.date, bis: bool) -> str:
         from ..validators import make_insz
@@ -114,13 +115,16 @@ class _CaseGenerator:
         """
         r = self.s.rng("job_seeker", k)
         rand = r.random
-        end, start = self.end, self.start
+        end = self.end
 
-        nationality = _draw(self.nationalities, rand())
+        # The first intake, by the plan's yearly history, decides how likely it is that the person came
+        # through asylum (and was referred by a partner).
+        first_intake = self.calendar.day(rand())
+        refugee = rand() < self.calendar.asylum_share(first_intake.year)
+        nationality = _draw(self.asylum_nationalities if refugee else self.other_nationalities, rand())
         tongue = _draw(self.tongues[nationality], rand())
         if rand() < 0.04:
             tongue = None
-        refugee = nationality in REFUGEE_ORIGINS or (nationality is None and rand() < 0.5)
         if nationality == "BE":
             birth_nationality = _draw(self.belgian_origins, rand())
         elif nationality is None:
@@ -144,8 +148,7 @@ class _CaseGenerator:
             parent = True if x < 0.85 else None
         gender = _draw(self.genders, rand())
 
-        # Intake, age and birth date: ages 18-64 at the first intake, most of them young adults.
-        first_intake = _plus_days(start, rand() * (self.window_days + 1))
+        # Age and birth date: ages 18-64 at the first intake, most of them young adults.
         age = 18 + int(47 * rand() ** 1.7)
         birth_date = _plus_days(first_intake, -(age * 365.25 + rand() * 364))
         bis = rand() < (0.15 if refugee else 0.03)
@@ -167,7 +170,8 @@ class _CaseGenerator:
             dutch = DUTCH_LEVELS[min(6, int(((x - 0.08) / 0.92) ** 1.6 * 6.5))]
         office = _draw(self.offices, rand())
         nis = self.office_nis[office] if rand() < 0.9 else None
-        channel = _draw(self.channels, rand())
+        x, referred = rand(), self.calendar.referred_share(first_intake.year, refugee)
+        channel = "referral" if x < referred else _draw(self.channels, (x - referred) / (1 - referred))
         group = NAME_GROUP.get(tongue, tongue) if tongue in FIRST_NAMES or tongue in NAME_GROUP else "other"
         if nationality == "BE" and tongue == "nl":
             group = "nl"

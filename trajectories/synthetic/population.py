@@ -4,12 +4,10 @@ from __future__ import annotations
 
 import datetime
 
-# Nationality -> weight among the job seekers of the plan's target group and around it.
-NATIONALITIES = [
-    ("SY", 14), ("AF", 10), ("ER", 6), ("MA", 10), ("TR", 7), ("IQ", 6), ("SO", 4), ("CD", 5),
-    ("RO", 6), ("PL", 5), ("BE", 14), ("NL", 3), ("XX", 2), (None, 8),
-]  # fmt: skip
-REFUGEE_ORIGINS = {"SY", "AF", "ER", "IQ", "SO", "XX"}
+# Nationality -> weight, among the job seekers who came through asylum and among the others
+# (`history` says how many of each came in a year).
+ASYLUM_NATIONALITIES = [("SY", 14), ("AF", 10), ("ER", 6), ("IQ", 6), ("SO", 4), ("XX", 2), (None, 4)]
+OTHER_NATIONALITIES = [("MA", 10), ("TR", 7), ("CD", 5), ("RO", 6), ("PL", 5), ("BE", 14), ("NL", 3), (None, 4)]
 EU = {"RO", "PL", "NL"}
 
 MOTHER_TONGUES = {
@@ -73,7 +71,8 @@ LAST_NAMES = {
 }  # fmt: skip
 
 GENDERS = [("m", 57), ("f", 41), ("x", 1), (None, 1)]
-CHANNELS = [("online", 38), ("office", 34), ("service_line", 10), ("referral", 15), (None, 3)]
+# Registration channels of the people no partner referred (`history` says how many were referred).
+CHANNELS = [("online", 38), ("office", 34), ("service_line", 10), (None, 3)]
 DUTCH_LEVELS = ["none", "a1", "a2", "b1", "b2", "c1", "c2"]
 STATUS_SOURCES = ("manual", "national_register")
 # The national-register authorisation (answer 2 of question 668, summer 2017): statuses come from the

@@ -1,9 +1,10 @@
-"""Phase 1, reference data: offices over the six regions, partners, projects, employers."""
+"""Phase 1, reference data: offices over the six regions, partners and projects (`organisations`), employers."""
 
 from __future__ import annotations
 
 import datetime
 
+from .organisations import PARTNERS, PROJECTS
 from .population import LAST_NAMES
 from .synth import Synth, _add_years
 
@@ -45,54 +46,6 @@ OFFICES = [
     ("BRU04", "Schaarbeek", "brussel", "21015", 4),
 ]
 
-CITIES = [
-    ("antwerpen", "Antwerpen"),
-    ("gent", "Gent"),
-    ("brussel", "Brussel"),
-    ("leuven", "Leuven"),
-    ("mechelen", "Mechelen"),
-    ("hasselt", "Hasselt"),
-    ("genk", "Genk"),
-    ("brugge", "Brugge"),
-    ("kortrijk", "Kortrijk"),
-    ("oostende", "Oostende"),
-    ("aalst", "Aalst"),
-    ("sint-niklaas", "Sint-Niklaas"),
-]
-
-# kind -> (code prefix, name pattern); 12 partners of every kind, one per city.
-PARTNER_KINDS = {
-    "integration_agency": ("agii", "Agentschap Integratie en Inburgering {city}"),
-    "reception_agency": ("opvang", "Opvangcentrum {city}"),
-    "local_authority": ("ocmw", "OCMW {city}"),
-    "education": ("cvo", "CVO {city}"),
-    "social_economy": ("soceco", "Sociale werkplaats {city}"),
-    "employer_organisation": ("werkgevers", "Werkgeversplatform {city}"),
-    "training_provider": ("opleiding", "Opleidingscentrum {city}"),
-    "other": ("vzw", "Buurtwerk {city} vzw"),
-}
-
-PROJECTS = [
-    ("esf-jobkans", "ESF Jobkans voor nieuwkomers"),
-    ("esf-taal-werk", "ESF Taal op de werkvloer"),
-    ("esf-duo-for-a-job", "Duo for a Job"),
-    ("esf-mentoring", "Mentoring naar werk"),
-    ("amif-integratie", "AMIF Integratie door Werk"),
-    ("amif-nbmv", "AMIF Jongeren NBMV naar werk"),
-    ("amif-vrouwen", "AMIF Vrouwen aan het werk"),
-    ("reg-antwerpen-werkt", "Antwerpen werkt"),
-    ("reg-gent-kansen", "Gent Kansen"),
-    ("reg-brussel-nl", "Nederlands op de werkvloer Brussel"),
-    ("reg-limburg-nieuwkomers", "Limburgse nieuwkomers aan de slag"),
-    ("reg-kust-horeca", "Horeca aan de kust"),
-    ("reg-leuven-talent", "Leuvens talent"),
-    ("reg-mechelen-jobs", "Jobs in Mechelen"),
-    ("reg-kortrijk-industrie", "Industrie Zuid-West-Vlaanderen"),
-    ("oth-zelfstandig", "Nieuwkomers als ondernemer"),
-    ("oth-diploma", "Diploma's erkend"),
-    ("oth-tolken", "Sociaal tolken"),
-]
-
 EMPLOYER_WORDS = [
     "Bouw",
     "Logistiek",
@@ -117,19 +70,13 @@ EMPLOYER_FORMS = ["NV", "BV", "bv", "VZW", "CV", "NV", "BV"]
 EMPLOYER_BASE = 5_000_000  # enterprise numbers 05000000xx ... (the test factories use 02000000xx)
 
 
-FUNDING = {"esf": "esf", "amif": "amif", "reg": "regional", "oth": "other"}
-LEADS = ["integration_agency", "local_authority", "employer_organisation", None]
-
-
 def _project_rows(synth: Synth, Project, projects) -> tuple[list[str], list[tuple]]:
     """Projects with the fields the partners app gives them (funding, lead, dates), where they exist."""
     names = {f.name for f in Project._meta.concrete_fields}
     fields = ["code", "name"] + [f for f in ("funding", "lead", "starts_on", "ends_on") if f in names]
     rows = []
-    for i, (code, name) in enumerate(projects):
-        values = {"code": code, "name": name, "funding": FUNDING[code.split("-")[0]]}
-        kind = LEADS[i % len(LEADS)]
-        values["lead"] = synth.choice(synth.partners_by_kind[kind], "project", code, "lead") if kind else None
+    for code, name, funding, lead, _region in projects:
+        values = {"code": code, "name": name, "funding": funding, "lead": lead}
         starts = synth.date_between(synth.start, max(synth.start, synth.end - datetime.timedelta(days=365)),
                                     "project", code, "starts_on")  # fmt: skip
         values["starts_on"] = starts
@@ -153,16 +100,11 @@ def generate_reference(synth: Synth) -> None:
     )
     synth.office_codes = [o[0] for o in OFFICES]
 
-    partners = []
-    for kind, (prefix, pattern) in PARTNER_KINDS.items():
-        for slug, city in CITIES:
-            partners.append((f"{prefix}-{slug}", pattern.format(city=city), kind))
-    partners[[p[2] for p in partners].index("training_provider")] = ("spoor21", "Spoor 21", "training_provider")
     existing = set(Partner.objects.values_list("code", flat=True))
-    synth.insert(Partner, ["code", "name", "kind"], (p for p in partners if p[0] not in existing))
-    synth.partner_codes = [p[0] for p in partners]
+    synth.insert(Partner, ["code", "name", "kind"], (p[:3] for p in PARTNERS if p[0] not in existing))
+    synth.partner_codes = [p[0] for p in PARTNERS]
     synth.partners_by_kind = {}
-    for code, _name, kind in partners:
+    for code, _name, kind, _region in PARTNERS:
         synth.partners_by_kind.setdefault(kind, []).append(code)
 
     existing = set(Project.objects.values_list("code", flat=True))
