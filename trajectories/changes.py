@@ -3,16 +3,18 @@
 Every write to case data goes through `record_changes` (single writes and
 bulk writes alike, one INSERT per table), so the incremental indicator runs
 see every change and the audit trail says who changed what, when. Other apps
-reuse it for their models.
+reuse it for their models. `created_records_sql` writes the same rows from
+within one SQL statement that inserts many rows (the referral intake).
 """
 
 import datetime
 import decimal
 import uuid
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
+import orjson
 from django.db import models
 
 from .models import AuditEntry, ChangeRecord
@@ -173,3 +175,83 @@ def model_update(
         trajectory_id=trajectory_id,
     )
     return list(changed)
+
+
+# Set-based companion of record_changes ------------------------------------------------
+
+
+def created_records_sql(*, model: type[models.Model], rows: str, varying: Sequence[str], order_by: str) -> str:
+    """The change records and audit entries of rows that one SQL statement has just
+    inserted (PostgreSQL): two data-modifying CTEs to append to that statement's
+    WITH list, after the CTE named `rows` (an INSERT ... RETURNING the primary key
+    and the `varying` fields). They write what `record_changes` writes for
+    `Change(pk, None, after)` with `after` = the request's `template` (the new rows'
+    snapshot without the varying fields, the same for every row) plus each row's
+    varying fields, in `order_by` order; `created_records_params` gives the
+    parameters. The columns are those of ChangeRecord and AuditEntry: a column not
+    named here is NULL. The rows have no job seeker or trajectory.
+
+    The audit entry's `changes` is field_diff's for a create: the template part
+    computed once in Python, the varying part per row by jsonb_build_object
+    (nullable fields through jsonb_strip_nulls, as field_diff leaves nulls out),
+    without unpacking and re-aggregating each `after`.
+    """
+    fields = {field.attname: field for field in model._meta.concrete_fields}
+    pk = model._meta.pk.attname
+    nullable = [name for name in varying if fields[name].null]
+    always_set = [name for name in varying if name not in _NOT_AUDITED and name not in nullable]
+    change_values = {
+        "model": "%(record_model)s",
+        "row_id": pk,
+        "before": "NULL",
+        "after": "%(record_after)s::jsonb || jsonb_build_object("
+        + ", ".join(f"'{name}', {name}" for name in varying)
+        + ")",
+        "at": "%(record_at)s",
+    }
+    audit_values = {
+        "at": "%(record_at)s",
+        "actor_id": "%(record_actor)s",
+        "model": "%(record_model)s",
+        "row_id": pk,
+        "operation": "%(record_operation)s",
+        "changes": "%(record_changes)s::jsonb || jsonb_build_object("
+        + ", ".join(f"'{name}', jsonb_build_array(NULL, {name})" for name in always_set)
+        + ") || jsonb_strip_nulls(jsonb_build_object("
+        + ", ".join(
+            f"'{name}', CASE WHEN {name} IS NOT NULL THEN jsonb_build_array(NULL, {name}) END"
+            for name in nullable
+            if name not in _NOT_AUDITED
+        )
+        + "))",
+    }
+    return (
+        f", changes AS ({_insert_select(ChangeRecord, change_values, rows, order_by)})"
+        f", audit AS ({_insert_select(AuditEntry, audit_values, rows, order_by)})"
+    )
+
+
+def _insert_select(target: type[models.Model], values: dict[str, str], rows: str, order_by: str) -> str:
+    """INSERT INTO the target's table every column but its key, `values` or NULL (nullable columns only)."""
+    columns = [field for field in target._meta.concrete_fields if not field.primary_key]
+    unnamed = [field.attname for field in columns if field.attname not in values and not field.null]
+    assert not unnamed, f"{target._meta.label} has columns without a value: {unnamed}"
+    return (
+        f"INSERT INTO {target._meta.db_table} ({', '.join(field.column for field in columns)}) "
+        f"SELECT {', '.join(values.get(field.attname, 'NULL') for field in columns)} "
+        f"FROM {rows} ORDER BY {order_by}"
+    )
+
+
+def created_records_params(
+    *, actor, model: type[models.Model], template: dict[str, Any], at: datetime.datetime
+) -> dict[str, Any]:
+    """The parameters of `created_records_sql`'s CTEs (all named `record_...`)."""
+    return {
+        "record_model": model._meta.label_lower,
+        "record_after": orjson.dumps(template).decode(),
+        "record_at": at,
+        "record_actor": getattr(actor, "pk", None),
+        "record_operation": AuditEntry.Operation.CREATE.value,
+        "record_changes": orjson.dumps(field_diff(Change(None, None, template))).decode(),
+    }

@@ -15,8 +15,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from rest_framework.fields import DateTimeField
 
-from trajectories.changes import Change, field_diff, record_changes, snapshot
-from trajectories.models import AuditEntry
+from idw.ids import time_ordered_ids
+from trajectories.changes import Change, created_records_params, created_records_sql, record_changes, snapshot
 
 from ..models import Referral, ReferralStatus
 from ..referral_fields import BODY_COLUMNS, BODY_SCALARS, PERSON, PERSON_FIELDS, Kind
@@ -166,52 +166,26 @@ def _after_template(partner_id: str, now: datetime.datetime) -> dict[str, Any]:
 
 # Set-based and in one statement (data-modifying CTEs), so that the rows,
 # their change records and audit entries are one atomic write:
-# - the body columns come from one JSON array (jsonb_to_recordset) and the
-#   status history is built here;
-# - the id is a time-ordered UUID (version 7, RFC 9562: the millisecond clock
-#   in the first 48 bits, the rest random): the primary key and the change
-#   records' and audit entries' (model, row_id) indexes then grow at their
-#   right edge instead of touching a random leaf page per row, about a sixth
-#   less database time per referral than random (version 4) ids. It tells
-#   no more than `created_at` does;
-# - the change record's `after` is the request's template plus the row's
-#   varying fields (`_VARYING`) as RETURNING gives them;
-# - the audit entry's `changes` is what trajectories.changes.field_diff gives for
-#   a create: [null, value] for every field but the bookkeeping ones, nulls
-#   left out; the template part is computed once in Python, the varying part
-#   per row by jsonb_build_object (the optional fields through
-#   jsonb_strip_nulls), without unpacking and re-aggregating each `after`.
-# Rows are inserted in key order (see referrals_receive). The body's columns
-# are those of REFERRAL_FIELDS (see _insert_sql).
+# - the body columns (REFERRAL_FIELDS, typed as the model's columns) and the
+#   ids (time-ordered, idw.ids, as on SQLite) come from one JSON array
+#   (jsonb_to_recordset); the status history is built here;
+# - the change records and audit entries are trajectories.changes'
+#   (created_records_sql): the request's template plus the row's varying
+#   fields (`_VARYING`) as RETURNING gives them.
+# Rows are inserted in key order (see referrals_receive).
 _INSERT_SQL = """
 WITH input AS (
     SELECT * FROM jsonb_to_recordset(%(rows)s::jsonb) AS x({input_columns})
 ), inserted AS (
     INSERT INTO partners_referral (
-        id, partner_id, {body_columns}, status, status_history, created_at, updated_at)
-    SELECT
-        -- version 7: a random (version 4) UUID with the milliseconds since 1970 over its first
-        -- 6 bytes and the version nibble turned from 4 (0100) into 7 (0111)
-        encode(set_bit(set_bit(overlay(uuid_send(gen_random_uuid())
-            PLACING substring(int8send((extract(epoch FROM clock_timestamp()) * 1000)::bigint) FROM 3)
-            FROM 1 FOR 6), 52, 1), 53, 1), 'hex')::uuid,
-        %(partner)s, {body_columns}, %(status)s,
+        {columns}, partner_id, status, status_history, created_at, updated_at)
+    SELECT {columns}, %(partner)s, %(status)s,
         jsonb_build_array(jsonb_build_object('status', %(status)s::text, 'on', referred_on, 'at', %(at)s::text)),
         %(now)s, %(now)s
     FROM input ORDER BY external_id COLLATE "C"
     ON CONFLICT (partner_id, external_id) DO NOTHING
     RETURNING {varying}
-), changes AS (
-    INSERT INTO trajectories_changerecord (model, row_id, job_seeker_id, trajectory_id, before, after, at)
-    SELECT %(model)s, id, NULL, NULL, NULL, %(after)s::jsonb || jsonb_build_object({varying_object}), %(now)s
-    FROM inserted ORDER BY external_id COLLATE "C"
-), audit AS (
-    INSERT INTO trajectories_auditentry (at, actor_id, model, row_id, job_seeker_id, operation, changes)
-    SELECT %(now)s, %(actor)s, %(model)s, id, NULL, %(operation)s, %(changes)s::jsonb
-        || jsonb_build_object({diff_not_null})
-        || jsonb_strip_nulls(jsonb_build_object({diff_nullable}))
-    FROM inserted ORDER BY external_id COLLATE "C"
-)
+){records}
 SELECT external_id, id::text FROM inserted
 """
 
@@ -226,52 +200,43 @@ def _columns(*names: str) -> list[models.Field]:
 @functools.cache
 def _insert_sql() -> str:
     """_INSERT_SQL with the body's columns (REFERRAL_FIELDS), typed as the model's columns."""
-    body = _columns("body_hash", "person", *BODY_COLUMNS)
-    varying = [field.attname for field in _columns(*_VARYING)]
-    nullable = {field.attname for field in _columns(*_VARYING) if field.null}
+    given = _columns("id", "body_hash", "person", *BODY_COLUMNS)
     return _INSERT_SQL.format(
-        input_columns=", ".join(f"{field.attname} {field.db_type(connection)}" for field in body),
-        body_columns=", ".join(field.attname for field in body),
-        varying=", ".join(varying),
-        varying_object=", ".join(f"'{name}', {name}" for name in varying),
-        diff_not_null=", ".join(
-            f"'{name}', jsonb_build_array(NULL, {name})" for name in varying if name not in nullable
-        ),
-        diff_nullable=", ".join(
-            f"'{name}', CASE WHEN {name} IS NOT NULL THEN jsonb_build_array(NULL, {name}) END"
-            for name in varying
-            if name in nullable
+        input_columns=", ".join(f"{field.attname} {field.db_type(connection)}" for field in given),
+        columns=", ".join(field.attname for field in given),
+        varying=", ".join(_VARYING),
+        records=created_records_sql(
+            model=Referral, rows="inserted", varying=_VARYING, order_by='external_id COLLATE "C"'
         ),
     )
 
 
-def _insert_postgresql(*, actor, partner_id: str, bodies: list[dict], now: datetime.datetime) -> dict[str, str]:
+def _insert_postgresql(
+    *, actor, partner_id: str, bodies: list[dict], ids: list[str], now: datetime.datetime
+) -> dict[str, str]:
     """One statement: INSERT ... SELECT FROM jsonb_to_recordset ON CONFLICT DO
     NOTHING RETURNING, with the change records and audit entries of the rows
     it inserted (the same rows as record_changes would write; tests compare
     them). Returns the inserted ids by external_id."""
-    template = _after_template(partner_id, now)
     params = {
-        "rows": orjson.dumps(bodies).decode(),
+        "rows": orjson.dumps([{**body, "id": id_} for body, id_ in zip(bodies, ids, strict=True)]).decode(),
         "partner": partner_id,
         "status": ReferralStatus.RECEIVED.value,
         "at": _timestamp(now),
         "now": now,
-        "model": Referral._meta.label_lower,
-        "after": orjson.dumps(template).decode(),
-        "actor": getattr(actor, "pk", None),
-        "operation": AuditEntry.Operation.CREATE.value,
-        "changes": orjson.dumps(field_diff(Change(None, None, template))).decode(),
+        **created_records_params(actor=actor, model=Referral, template=_after_template(partner_id, now), at=now),
     }
     with connection.cursor() as cursor:
         cursor.execute(_insert_sql(), params)
         return dict(cursor.fetchall())
 
 
-def _insert_orm(*, actor, partner_id: str, bodies: list[dict], now: datetime.datetime) -> dict[str, str]:
+def _insert_orm(
+    *, actor, partner_id: str, bodies: list[dict], ids: list[str], now: datetime.datetime
+) -> dict[str, str]:
     """The same as _insert_postgresql through the ORM (SQLite): bulk_create with
     ignore_conflicts, then one SELECT tells which rows are ours."""
-    objects = [_referral_of(str(uuid.uuid4()), partner_id, body, now) for body in bodies]
+    objects = [_referral_of(id_, partner_id, body, now) for body, id_ in zip(bodies, ids, strict=True)]
     Referral.objects.bulk_create(objects, ignore_conflicts=True)
     ours = set(
         Referral.objects.filter(partner_id=partner_id, id__in=[o.id for o in objects]).values_list("id", flat=True)
@@ -315,12 +280,14 @@ def referrals_receive(*, actor, items: Sequence[dict[str, Any]]) -> list[IntakeO
     # Sorted by key, so that two concurrent requests lock their keys in the
     # same order and cannot deadlock each other.
     new = [firsts[key] for key in sorted(firsts)]
+    # The same time-ordered ids on both databases (a key that is there already wastes its id).
+    ids = time_ordered_ids(len(new))
     if connection.vendor == "postgresql":
         # One statement, atomic by itself: no transaction round trips around it.
-        inserted = _insert_postgresql(actor=actor, partner_id=partner_id, bodies=new, now=now)
+        inserted = _insert_postgresql(actor=actor, partner_id=partner_id, bodies=new, ids=ids, now=now)
     else:
         with transaction.atomic():
-            inserted = _insert_orm(actor=actor, partner_id=partner_id, bodies=new, now=now)
+            inserted = _insert_orm(actor=actor, partner_id=partner_id, bodies=new, ids=ids, now=now)
     stored = {key: (referral_id, firsts[key]["body_hash"]) for key, referral_id in inserted.items()}
     # The stored bodies of the keys that were there (to name what differs in a 409).
     stored_rows: dict[str, dict] = {}

@@ -2,6 +2,9 @@
 validator, the models, the insert and the read shape agree with that table, and every
 field of the table reaches each of them."""
 
+import time
+import uuid
+
 import pytest
 
 from partners.api.intake import ReferralValidator
@@ -116,12 +119,45 @@ def test_every_field_of_the_table_is_stored_shown_and_recorded(partner_api):
     assert {key: shown[key] for key in BODY_FIELDS} == FULL_BODY
     stored = Referral.objects.get(pk=result["id"])
     assert stored.person == FULL_PERSON
-    record = ChangeRecord.objects.get(model="partners.referral", row_id=result["id"])
-    assert record.before is None
-    assert record.after == referral_snapshot(stored)
-    audit = AuditEntry.objects.get(model="partners.referral", row_id=result["id"])
-    assert audit.changes == field_diff(Change(stored.pk, None, referral_snapshot(stored)))
-    assert {spec.name for spec in BODY_SCALARS} <= set(audit.changes)
+    assert_recorded_as_record_changes_would(stored)
+    assert {spec.name for spec in BODY_SCALARS} <= set(AuditEntry.objects.get(row_id=result["id"]).changes)
     # A replay of the very body is recognised by its hash.
     again = partner_api.post(BULK, {"referrals": [FULL_BODY]}, format="json").json()["results"][0]
     assert (again["status"], again["id"]) == (200, result["id"])
+
+
+def assert_recorded_as_record_changes_would(stored: Referral) -> None:
+    """One change record and one audit entry, those `record_changes` writes for a create."""
+    record = ChangeRecord.objects.get(model="partners.referral", row_id=str(stored.pk))
+    assert (record.before, record.after, record.job_seeker_id, record.trajectory_id, record.claimed_by) == (
+        None,
+        referral_snapshot(stored),
+        None,
+        None,
+        None,
+    )
+    audit = AuditEntry.objects.get(model="partners.referral", row_id=str(stored.pk))
+    assert audit.operation == AuditEntry.Operation.CREATE
+    assert audit.changes == field_diff(Change(stored.pk, None, referral_snapshot(stored)))
+    assert audit.at >= stored.created_at and record.at >= stored.created_at
+
+
+@pytest.mark.django_db
+def test_optional_fields_left_out_are_left_out_of_the_audit_entry(partner_api, partner):
+    r = partner_api.post(BULK, {"referrals": [referral_body("bare-1"), referral_body("bare-2", n=2)]}, format="json")
+    assert [x["status"] for x in r.json()["results"]] == [201, 201]
+    for stored in Referral.objects.filter(partner=partner):
+        assert_recorded_as_record_changes_would(stored)
+        assert "housing" not in AuditEntry.objects.get(row_id=str(stored.pk)).changes
+        assert AuditEntry.objects.get(row_id=str(stored.pk)).actor.partner == partner
+
+
+@pytest.mark.django_db
+def test_referral_ids_are_time_ordered_uuids(partner_api, post_referral):
+    """Version 7 on both databases; a later request's ids sort after an earlier one's."""
+    first = uuid.UUID(post_referral(referral_body("t-1")).json()["id"])
+    time.sleep(0.002)
+    r = partner_api.post(BULK, {"referrals": [referral_body("t-2", n=2)]}, format="json")
+    later = uuid.UUID(r.json()["results"][0]["id"])
+    assert (first.version, later.version) == (7, 7)
+    assert first < later
