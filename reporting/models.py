@@ -198,6 +198,9 @@ class TrajectoryFact(models.Model):
             models.Index(fields=["run", "started_on"]),
             models.Index(fields=["run", "outflow_on"]),
             models.Index(fields=["run", "trajectory_id"]),
+            # sd1.reentry: a person's later trajectory, one probe per outflow and horizon (without it,
+            # each probe reads every fact that started in the window: quadratic in the run's facts).
+            models.Index(fields=["run", "job_seeker_id", "started_on"], name="fact_person_start"),
         ]
 
     def __str__(self) -> str:

@@ -71,6 +71,38 @@ ADDITIVE: dict[str, Additive] = {
 UPDATE_BATCH = 2000
 
 
+@dataclass(frozen=True)
+class Linked:
+    """Indicators whose cells are equal across indicators, so that one pattern must hold over them all.
+
+    The percentage `members` share their denominators: at the same period,
+    breakdown and horizon; and, once a row is mature (every unit had the full
+    horizon), across horizons and with the `counts` cell of the same period
+    and breakdown (the whole cohort). `sums`: (total indicator, parts
+    indicator, the parts' always-carried values): the total's numerator is the
+    sum of the parts' numerators at the same period, breakdown and horizon.
+    """
+
+    members: tuple[str, ...]
+    counts: tuple[str, ...] = ()
+    sums: tuple[tuple[str, str, tuple[str, ...]], ...] = ()
+
+    @property
+    def codes(self) -> tuple[str, ...]:
+        return self.members + self.counts
+
+
+# privacy.md "Relations across indicators".
+LINKED = (
+    Linked(
+        members=("sd1.outflow_to_work", "sd1.status_at_horizon", "td1.1.first_action_within"),
+        counts=("sd1.intake",),
+        sums=(("sd1.outflow_to_work", "sd1.status_at_horizon", ("work", "self_employment")),),
+    ),
+    Linked(members=("sd1.durable_work", "sd1.reentry")),
+)
+
+
 def protected_indicators() -> list[Indicator]:
     return [BY_CODE[code] for code in ADDITIVE if code in BY_CODE and BY_CODE[code].disclosive]
 
@@ -84,9 +116,15 @@ def _small(n: int, k: int) -> bool:
 
 
 class Pattern:
-    """The cells of one indicator and year, the relations between them, and which are hidden."""
+    """The cells of one indicator and year, the relations between them, and which are hidden.
 
-    def __init__(self, ind: Indicator, rows: list[tuple], k: int):
+    `linked`: the indicator shares its denominators with other cells (LINKED).
+    A row hidden only for its numerator (its denominator is no small count)
+    then has its denominator known from a shown row it equals: for the
+    denominator's relations it counts as shown (`den_known`).
+    """
+
+    def __init__(self, ind: Indicator, rows: list[tuple], k: int, *, linked: bool = False):
         self.ind = ind
         self.k = k
         additive = ADDITIVE[ind.code]
@@ -102,8 +140,15 @@ class Pattern:
             self.vectors = [(r[8] or 0,) for r in rows]
             self.size = [v[0] for v in self.vectors]
         self.stored = [bool(r[10]) for r in rows]
+        self.mature = [bool(r[11]) for r in rows]
+        self.keys = [r[1:8] for r in rows]
         self.primary = [any(1 <= n < k for n in vec) for vec in self.vectors]
         self.hidden = [a or b for a, b in zip(self.primary, self.stored, strict=True)]
+        self.linked = linked and percentage
+        self.den_known = [
+            linked and percentage and primary and not stored and not _small(vec[1], k)
+            for primary, stored, vec in zip(self.primary, self.stored, self.vectors, strict=True)
+        ]
         # Relation r: totals[r] = Σ members[r], for the vector components holds[r] (decided when first checked).
         self.totals: list[int] = []
         self.members: list[list[int]] = []
@@ -148,26 +193,44 @@ class Pattern:
             self.holds[r] = tuple(c for c in range(len(total)) if sum(vectors[p][c] for p in members) == total[c])
         return self.holds[r] or ()
 
-    def _unsafe(self, r: int) -> bool:
-        hidden = self.hidden
-        hidden_parts = [p for p in self.members[r] if hidden[p]]
-        if hidden[self.totals[r]]:
-            unsafe = not hidden_parts
-        elif not hidden_parts:
-            return False
-        elif len(hidden_parts) == 1:
-            unsafe = True
-        else:
-            k = self.k
-            unsafe = any(1 <= sum(self.vectors[p][c] for p in hidden_parts) < k for c in self._holds(r))
-        return unsafe and bool(self._holds(r))
+    def _hid(self, i: int, component: int) -> bool:
+        """Whether cell i's component is unknown to a caller (a known denominator is the second one)."""
+        return self.hidden[i] and not (component == 1 and self.den_known[i])
 
-    def _pick(self, r: int) -> int | None:
+    def _unsafe(self, r: int) -> int | None:
+        """The first component in which relation r gives a hidden value away, or None."""
+        if not any(self.hidden[p] for p in self.members[r]) and not self.hidden[self.totals[r]]:
+            return None
+        for c in self._holds(r):
+            hidden_parts = [p for p in self.members[r] if self._hid(p, c)]
+            if self._hid(self.totals[r], c):
+                if not hidden_parts:
+                    return c
+            elif len(hidden_parts) == 1 or (
+                hidden_parts and _small(sum(self.vectors[p][c] for p in hidden_parts), self.k)
+            ):
+                return c
+        return None
+
+    def _pick(self, r: int, component: int) -> int | None:
         shown = [p for p in self.members[r] if not self.hidden[p] and any(self.vectors[p])]
         if shown:
             return min(shown, key=lambda p: (self.size[p], p))
         total = self.totals[r]
+        if component == 1:
+            # Every cell hidden, some with their denominator known: hide that too (with the cells it equals).
+            known = [p for p in (*self.members[r], total) if self.hidden[p] and self.den_known[p]]
+            if known:
+                return min(known, key=lambda p: (self.size[p], p))
         return None if self.hidden[total] else total
+
+    def hide(self, i: int, *, den_known: bool = False) -> bool:
+        """Hide cell i (with its denominator unless `den_known`); whether anything changed."""
+        if self.hidden[i] and (den_known or not self.den_known[i]):
+            return False
+        self.den_known[i] = den_known
+        self.hidden[i] = True
+        return True
 
     def solve(self) -> None:
         of_cell: dict[int, list[int]] = defaultdict(list)
@@ -188,11 +251,13 @@ class Pattern:
         while queue:
             r = queue.pop()
             queued[r] = False
-            while self._unsafe(r):
-                chosen = self._pick(r)
+            while (component := self._unsafe(r)) is not None:
+                chosen = self._pick(r, component)
                 if chosen is None:
                     break
-                self.hidden[chosen] = True
+                # Hidden for a numerator (or the difference), a linked share's row keeps its denominator
+                # known from the cells it equals; hidden for a denominator, it hides them too.
+                self.hide(chosen, den_known=self.linked and component != 1)
                 for other in of_cell[chosen]:
                     if not queued[other] and other != r:
                         queued[other] = True
@@ -205,9 +270,66 @@ class Pattern:
         ]
 
 
+def _breakdown(key: tuple) -> tuple:
+    """A row key's breakdown as (dimension, value) pairs: the same cell under another indicator's order."""
+    grouping = key[2]
+    return tuple(sorted(zip(grouping.split(","), key[5:7], strict=False))) if grouping else ()
+
+
+def solve_linked(patterns: dict[str, Pattern], linked: Linked | None) -> None:
+    """Solve each pattern, then make the linked ones agree, to a fixed point: a cell hidden with its
+    denominator hides every cell equal to it; a sum across indicators with exactly one hidden term
+    gets another term hidden (for its numerator: the denominators stay known)."""
+    for pattern in patterns.values():
+        pattern.solve()
+    if linked is None:
+        return
+    equal: dict[tuple, list[tuple[Pattern, int]]] = defaultdict(list)
+    for code, pattern in patterns.items():
+        for i, key in enumerate(pattern.keys):
+            ptype, period, *_rest = key
+            cell = (ptype, period, _breakdown(key))
+            if code in linked.members:
+                equal[("at", *cell, key[3])].append((pattern, i))
+            if code in linked.counts or pattern.mature[i]:
+                equal[("mature", *cell)].append((pattern, i))
+    sums = []
+    for total_code, parts_code, parts_values in linked.sums:
+        if total_code not in patterns or parts_code not in patterns:
+            continue
+        totals, parts = patterns[total_code], patterns[parts_code]
+        by_cell: dict[tuple, list[int]] = defaultdict(list)
+        for j, key in enumerate(parts.keys):
+            if key[4] in parts_values:
+                by_cell[(key[0], key[1], _breakdown(key), key[3])].append(j)
+        for i, key in enumerate(totals.keys):
+            found = by_cell.get((key[0], key[1], _breakdown(key), key[3]))
+            if found:
+                sums.append((totals, i, parts, found))
+    while True:
+        changed = set()
+        for cells in equal.values():
+            if any(p.hidden[i] and not p.den_known[i] for p, i in cells):
+                changed |= {id(p) for p, i in cells if p.hide(i)}
+        for totals, i, parts, part_rows in sums:
+            terms = [(totals, i)] + [(parts, j) for j in part_rows]
+            hidden = [(p, j) for p, j in terms if p.hidden[j]]
+            if len(hidden) == 1:
+                # A shown part (its denominator stays known from the parts beside it), else the total.
+                shown = [(p, j) for p, j in terms[1:] if not p.hidden[j]] or [terms[0]]
+                p, j = min(shown, key=lambda t: (t[0].size[t[1]], t[1]))
+                if p.hide(j, den_known=True):
+                    changed.add(id(p))
+        if not changed:
+            return
+        for pattern in patterns.values():
+            if id(pattern) in changed:
+                pattern.solve()
+
+
 _COLUMNS = (
     "v.id, v.period_type, v.period, v.grouping, v.horizon, v.a1, v.b1, v.b2, v.numerator, v.denominator, "
-    "v.complementary"
+    "v.complementary, v.mature"
 )
 # The rows of one indicator and year: a run's own (through `value_run_indicator`), or the served ones.
 _OWN_ROWS = (
@@ -240,17 +362,24 @@ def complementary_suppress(run, *, served: bool) -> int:
     k = settings.IDW_SUPPRESSION_THRESHOLD
     marked = 0
     years = _years(run)
+    protected = {ind.code: ind for ind in protected_indicators()}
+    groups: list[tuple[Linked | None, list[Indicator]]] = [
+        (group, [protected[c] for c in group.codes if c in protected]) for group in LINKED
+    ]
+    linked = {code for group in LINKED for code in group.codes}
+    groups += [(None, [ind]) for code, ind in protected.items() if code not in linked]
     with connection.cursor() as cursor:
-        for ind in protected_indicators():
+        for group, indicators in groups:
             for year in years:
-                bounds = [ind.code, year, str(int(year) + 1)]
-                cursor.execute(_SERVED_ROWS if served else _OWN_ROWS, bounds if served else [run.pk, *bounds])
-                rows = cursor.fetchall()
-                if not rows:
-                    continue
-                pattern = Pattern(ind, rows, k)
-                pattern.solve()
-                ids = pattern.newly_complementary()
+                patterns = {}
+                for ind in indicators:
+                    bounds = [ind.code, year, str(int(year) + 1)]
+                    cursor.execute(_SERVED_ROWS if served else _OWN_ROWS, bounds if served else [run.pk, *bounds])
+                    rows = cursor.fetchall()
+                    if rows:
+                        patterns[ind.code] = Pattern(ind, rows, k, linked=group is not None)
+                solve_linked(patterns, group)
+                ids = [i for pattern in patterns.values() for i in pattern.newly_complementary()]
                 for start in range(0, len(ids), UPDATE_BATCH):
                     batch = ids[start : start + UPDATE_BATCH]
                     marks = ", ".join(["%s"] * len(batch))
