@@ -193,8 +193,11 @@ class Spec:
     # one column per horizon, then spread into one row per horizon. `present`
     # (an aggregate) drops the horizons in which a cell holds no unit, so the
     # rows are those one unit per trajectory and horizon would have grouped.
-    horizons: list[int] | None = None
+    horizons: list[int] | list[str] | None = None
     present: str | None = None
+    # The always-carried dimension whose values `horizons` lists: the horizon by default; `barrier`
+    # spreads sd1.barriers' kinds the same way (one unit per trajectory-month, not one per kind).
+    spread: str = "horizon_months"
     # Quarters and years from the stored months instead of from the units:
     # SUM when the measures are sums and counts of units and `mature` a MIN
     # (a quarter's cell is the sum of its months' cells); SNAPSHOT when a
@@ -208,9 +211,20 @@ class Spec:
 SUM, SNAPSHOT = "sum", "snapshot"
 
 
-def at_horizon(template: str, n: int) -> str:
-    """`template` with `{n}` replaced by the horizon `n`."""
-    return template.replace("{n}", str(int(n)))
+def at_horizon(template: str, n: int | str) -> str:
+    """`template` with `{n}` replaced by the horizon `n` (or the spread value, an identifier)."""
+    return template.replace("{n}", _spread_name(n))
+
+
+def _spread_name(n: int | str) -> str:
+    if isinstance(n, str):
+        assert n.isidentifier(), n  # it names columns
+        return n
+    return str(int(n))
+
+
+def _spread_literal(n: int | str) -> str:
+    return f"'{_spread_name(n)}'" if isinstance(n, str) else str(int(n))
 
 
 def _by_horizon(spec: Spec) -> tuple[list[str], list[str]]:
@@ -221,8 +235,8 @@ def _by_horizon(spec: Spec) -> tuple[list[str], list[str]]:
     if spec.present:
         columns["present_i"] = spec.present
     for col, template in columns.items():
-        aggregates += [f"{at_horizon(template, n)} AS {col}_{n}" for n in spec.horizons]
-        whens = " ".join(f"WHEN {int(n)} THEN {col}_{n}" for n in spec.horizons)
+        aggregates += [f"{at_horizon(template, n)} AS {col}_{_spread_name(n)}" for n in spec.horizons]
+        whens = " ".join(f"WHEN {_spread_literal(n)} THEN {col}_{_spread_name(n)}" for n in spec.horizons)
         picks.append(f"CASE h.n {whens} END AS {col}")
     return aggregates, picks
 
@@ -230,11 +244,11 @@ def _by_horizon(spec: Spec) -> tuple[list[str], list[str]]:
 def _unpivot(spec: Spec, select: str, carried: list[str], picks: list[str]) -> str:
     """One row per cell and horizon from `select`'s one row per cell."""
     assert spec.horizons, "only a horizons spec unpivots"
-    horizons = " UNION ALL ".join(f"SELECT {int(n)} AS n" for n in spec.horizons)
-    columns = [*BASE_COLUMNS, *carried, "h.n AS d_horizon_months", "grp", "b1", "b2", *picks]
+    horizons = " UNION ALL ".join(f"SELECT {_spread_literal(n)} AS n" for n in spec.horizons)
+    columns = [*BASE_COLUMNS, *carried, f"h.n AS d_{spec.spread}", "grp", "b1", "b2", *picks]
     where = ""
     if spec.present:
-        present = " ".join(f"WHEN {int(n)} THEN present_i_{n}" for n in spec.horizons)
+        present = " ".join(f"WHEN {_spread_literal(n)} THEN present_i_{_spread_name(n)}" for n in spec.horizons)
         where = f" WHERE (CASE h.n {present} END) > 0"
     return f"SELECT {', '.join(columns)} FROM ({select}) p CROSS JOIN ({horizons}) h{where}"
 
@@ -255,7 +269,7 @@ QUARTILES = (("q25", 1), ("q50", 2), ("q75", 3))
 
 def _carried(spec: Spec) -> list[str]:
     """The always-carried dimension columns the units yield (a horizons spec adds its own)."""
-    skip = ("horizon_months",) if spec.horizons else ()
+    skip = (spec.spread,) if spec.horizons else ()
     return [f"d_{d}" for d in spec.indicator.always if d not in skip]
 
 
