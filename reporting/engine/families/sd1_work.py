@@ -77,10 +77,12 @@ def barriers(d: Dialect) -> Spec:
     ref = REFERENCE_DATE
     months_open = d.months_within("f.started_on", ref)
 
+    # Most trajectories never have a barrier: for them no probe runs (`bt`, hashed once per run).
     def active(kind: str | None) -> str:
         of_kind = f" AND b.barrier = '{kind}'" if kind else ""
         return (
-            f"CASE WHEN EXISTS (SELECT 1 FROM trajectories_barrier b WHERE b.trajectory_id = f.trajectory_id{of_kind} "
+            "CASE WHEN bt.trajectory_id IS NULL THEN 0 WHEN EXISTS (SELECT 1 FROM trajectories_barrier b "
+            f"WHERE b.trajectory_id = f.trajectory_id{of_kind} "
             f"AND b.noted_on <= {ref} AND (b.resolved_on IS NULL OR b.resolved_on > {ref})) THEN 1 ELSE 0 END"
         )
 
@@ -90,7 +92,13 @@ def barriers(d: Dialect) -> Spec:
             CASE WHEN {months_open} < 12 THEN '0-11' WHEN {months_open} < 36 THEN '12-35' ELSE '36+' END
                 AS d_time_in_trajectory,
             {", ".join(hits)}
-        {facts_open_in_months(d)}
+        {
+        facts_open_in_months(
+            d,
+            "LEFT JOIN (SELECT DISTINCT trajectory_id FROM trajectories_barrier) bt "
+            "ON bt.trajectory_id = f.trajectory_id",
+        )
+    }
     """
     return Spec(
         BY_CODE["sd1.barriers"],
