@@ -234,8 +234,9 @@ def test_incremental_run_keeps_the_pattern_consistent(
             assert attack(ind, download(reporting_client, ind), truth, k) == [], ind.code
 
 
-def served_cells(run, ind, *, suppress: bool) -> dict:
-    """The cells the values API serves for the run, shaped by the serving code itself (no HTTP: many rows)."""
+def served_cells(run, ind, *, suppress: bool, with_mature: bool = False) -> dict:
+    """The cells the values API serves for the run, shaped by the serving code itself (no HTTP: many rows);
+    with `with_mature`, each cell is (vector, mature)."""
     k = settings.IDW_SUPPRESSION_THRESHOLD
     cells = {}
     rows = IndicatorValue.objects.filter(run=run, indicator=ind.code).values_list(
@@ -247,11 +248,12 @@ def served_cells(run, ind, *, suppress: bool) -> dict:
         dims = shaped["dimensions"]
         key = (period_type, shaped["period"], named, tuple(dims[d] for d in ind.always), tuple(dims[d] for d in named))
         if shaped["suppressed"]:
-            cells[key] = None
+            vector = None
         elif ind.unit == "percentage":
-            cells[key] = (shaped["numerator"], shaped["denominator"], shaped["denominator"] - shaped["numerator"])
+            vector = (shaped["numerator"], shaped["denominator"], shaped["denominator"] - shaped["numerator"])
         else:
-            cells[key] = (shaped["numerator"],)
+            vector = (shaped["numerator"],)
+        cells[key] = (vector, shaped["mature"]) if with_mature else vector
     return cells
 
 

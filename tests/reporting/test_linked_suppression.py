@@ -22,31 +22,9 @@ from reporting.engine.suppression import LINKED, Pattern, solve_linked
 from reporting.models import IndicatorValue
 
 from .helpers import D, person, trajectory
-from .test_complementary_suppression import published_relations
+from .test_complementary_suppression import published_relations, served_cells
 
 NUM, DEN, DIFF = 0, 1, 2
-
-
-def served(run, ind, *, suppress: bool) -> dict:
-    """key -> (vector or None when suppressed, mature), as the values API shapes the run's rows."""
-    k = settings.IDW_SUPPRESSION_THRESHOLD
-    cells = {}
-    rows = IndicatorValue.objects.filter(run=run, indicator=ind.code).values_list(
-        "period_type", "grouping", *selectors.VALUE_FIELDS
-    )
-    for period_type, grouping, *row in rows:
-        named = tuple(grouping.split(",")) if grouping else ()
-        shaped = selectors.shape_row(ind, tuple(row), selectors.Breakdown(named, list(named)), suppress=suppress, k=k)
-        dims = shaped["dimensions"]
-        key = (period_type, shaped["period"], named, tuple(dims[d] for d in ind.always), tuple(dims[d] for d in named))
-        if shaped["suppressed"]:
-            vector = None
-        elif ind.unit == "percentage":
-            vector = (shaped["numerator"], shaped["denominator"], shaped["denominator"] - shaped["numerator"])
-        else:
-            vector = (shaped["numerator"],)
-        cells[key] = (vector, shaped["mature"])
-    return cells
 
 
 def breakdown(key) -> tuple:
@@ -122,8 +100,8 @@ def truth_and_shown(run, group):
     truth, shown = {}, {}
     for code in group.codes:
         if code in BY_CODE and BY_CODE[code].disclosive:
-            truth[code] = served(run, BY_CODE[code], suppress=False)
-            shown[code] = served(run, BY_CODE[code], suppress=True)
+            truth[code] = served_cells(run, BY_CODE[code], suppress=False, with_mature=True)
+            shown[code] = served_cells(run, BY_CODE[code], suppress=True, with_mature=True)
     return truth, shown
 
 
