@@ -2,6 +2,7 @@
 
 import datetime
 import io
+import os
 import re
 
 import pytest
@@ -171,6 +172,9 @@ def test_make_run_passes_host_and_port_to_the_banner_and_the_server():
     import subprocess
 
     if shutil.which("make") is None:
+        # The README's two commands are make targets: a machine that runs CI has make.
+        if os.environ.get("IDW_REQUIRE_SERVICES") == "1":
+            pytest.fail("IDW_REQUIRE_SERVICES=1 but make is not installed")
         pytest.skip("make is not installed")
     dry = subprocess.run(
         ["make", "-n", "-o", "install", "run", "HOST=0.0.0.0", "PORT=8123"],  # noqa: S607
