@@ -146,7 +146,7 @@ class Pattern:
         self.hidden = [a or b for a, b in zip(self.primary, self.stored, strict=True)]
         self.linked = linked and percentage
         self.den_known = [
-            linked and percentage and primary and not stored and not _small(vec[1], k)
+            self.linked and primary and not stored and not _small(vec[1], k)
             for primary, stored, vec in zip(self.primary, self.stored, self.vectors, strict=True)
         ]
         # Relation r: totals[r] = Σ members[r], for the vector components holds[r] (decided when first checked).
